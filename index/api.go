@@ -8,7 +8,7 @@ type Request struct {
 	From   int    // offset of the first hit, for paging
 	Size   int    // hits per page (default 20)
 	Facets bool   // compute facet counts
-	Filter Filter // what the caller may see; the zero Filter sees everything
+	Filter Filter // what the caller may see; the zero Filter sees every field of every customer that is not restricted
 }
 
 // Filter restricts a search to what a caller may see. It is applied inside
@@ -56,6 +56,10 @@ type QueryError struct {
 	Query   string
 	Pos     int // rune offset in Query where the problem is, -1 if none
 	Message string
+	// Code names the problem ("unclosed_quote"); In gives its message in
+	// another language.
+	Code string
+	args []any
 }
 
 func (e *QueryError) Error() string { return e.Message }

@@ -1,0 +1,303 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// visibility answers which fields and records a Filter lets through.
+type visibility struct{ hide []string }
+
+// hidden reports whether a field is hidden: named in Hide, or under a name
+// in Hide ("customer.contacts" hides customer.contacts.phone).
+func (v visibility) hidden(field string) bool {
+	for _, h := range v.hide {
+		h = strings.TrimSpace(h)
+		if h != "" && (field == h || strings.HasPrefix(field, h+".")) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v visibility) visible(fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		if !v.hidden(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// marks are what a query looks for, to be marked in snippets.
+type marks struct {
+	terms  map[string]bool // analyzed words
+	idents []string        // normalized identifiers (exact or prefix)
+}
+
+// compiler turns parsed clauses into a bleve query over visible fields.
+type compiler struct {
+	text  textAnalyzer
+	vis   visibility
+	marks marks
+}
+
+func (c *compiler) compile(cs []clause, f Filter) query.Query {
+	var must, mustNot []query.Query
+	for _, cl := range cs {
+		q := c.clause(cl, !cl.Neg)
+		if q == nil {
+			continue
+		}
+		if cl.Neg {
+			mustNot = append(mustNot, q)
+		} else {
+			must = append(must, q)
+		}
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	if len(must) == 0 {
+		must = []query.Query{query.NewMatchAllQuery()}
+	}
+	bq.AddMust(must...)
+	if len(mustNot) > 0 {
+		bq.AddMustNot(mustNot...)
+	}
+	if fq := c.filter(f); fq != nil {
+		bq.AddFilter(fq)
+	}
+	return bq
+}
+
+// filter is the visibility filter: restricted customers unless allowed,
+// and whole kinds whose name is hidden (Hide: [topology] hides topology
+// records; there is nothing else in them).
+func (c *compiler) filter(f Filter) query.Query {
+	var must, mustNot []query.Query
+	if !f.AllRestricted {
+		open := query.NewBoolFieldQuery(false)
+		open.SetField(fRestricted)
+		or := []query.Query{open}
+		for _, id := range f.AllowRestricted {
+			or = append(or, term(fCustomer, id))
+		}
+		must = append(must, query.NewDisjunctionQuery(or))
+	}
+	for k, p := range kindPrefix {
+		if c.vis.hidden(p) {
+			mustNot = append(mustNot, term(fKind, string(k)))
+		}
+	}
+	if len(must) == 0 && len(mustNot) == 0 {
+		return nil
+	}
+	if len(must) == 0 {
+		must = []query.Query{query.NewMatchAllQuery()}
+	}
+	return query.NewBooleanQuery(must, nil, mustNot)
+}
+
+func term(field, v string) *query.TermQuery {
+	q := query.NewTermQuery(v)
+	q.SetField(field)
+	return q
+}
+
+func prefix(field, v string) *query.PrefixQuery {
+	q := query.NewPrefixQuery(v)
+	q.SetField(field)
+	return q
+}
+
+func boosted[T interface{ SetBoost(float64) }](q T, b float64) T {
+	q.SetBoost(b)
+	return q
+}
+
+func or(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// clause compiles one clause; mark says whether its words are marked in
+// snippets (not for excluded words).
+func (c *compiler) clause(cl clause, mark bool) query.Query {
+	switch cl.Field {
+	case "":
+		return c.words(cl.Value, cl.Quoted, mark)
+	case "kind":
+		return term(fKind, cl.Value)
+	case "customer":
+		return term(fCustomer, strings.ToLower(strings.TrimSpace(cl.Value)))
+	case "vendor":
+		if c.vis.hidden(fVendor) {
+			return query.NewMatchNoneQuery()
+		}
+		v := strings.TrimSpace(cl.Value)
+		if mark {
+			canon := canonicalVendor(v)
+			c.markWords(v, canon)
+			for alias, cv := range vendorAliases {
+				if cv == canon {
+					c.markWords(alias)
+				}
+			}
+		}
+		return or([]query.Query{term(fVendor, canonicalVendor(v)), term(fVendorLC, strings.ToLower(v))})
+	case "industry", "district", "account_manager", "technician":
+		if c.vis.hidden(cl.Field) {
+			return query.NewMatchNoneQuery()
+		}
+		v := strings.TrimSpace(cl.Value)
+		return or([]query.Query{boosted(term(cl.Field, v), 2), prefix(cl.Field, v)})
+	case "status":
+		if mark {
+			c.markWords(statusLabel[cl.Value])
+		}
+		return term(fStatus, cl.Value)
+	case "model":
+		return c.ident([]string{fModel, fSpareModel}, cl.Value, mark)
+	case "serial":
+		return c.ident([]string{fSerial}, cl.Value, mark)
+	case "ip":
+		return c.ident([]string{fIP}, cl.Value, mark)
+	}
+	if field, ok := dateFields[cl.Field]; ok {
+		if c.vis.hidden(field) {
+			return query.NewMatchNoneQuery()
+		}
+		var start, end time.Time
+		if !cl.From.IsZero() {
+			start = cl.From.Time()
+		}
+		if !cl.To.IsZero() {
+			end = cl.To.Time()
+		}
+		t := true
+		q := query.NewDateRangeInclusiveQuery(start, end, &t, &t)
+		q.SetField(field)
+		return q
+	}
+	return nil
+}
+
+// markWords adds the words of vs to what snippets mark.
+func (c *compiler) markWords(vs ...string) {
+	if c.marks.terms == nil {
+		c.marks.terms = map[string]bool{}
+	}
+	for _, v := range vs {
+		for _, w := range c.text.queryWords(v) {
+			c.marks.terms[w.Term] = true
+		}
+	}
+}
+
+// ident matches an identifier field by its exact value or a prefix of it.
+func (c *compiler) ident(fields []string, v string, mark bool) query.Query {
+	n := normIdent(v)
+	fields = c.vis.visible(fields)
+	if n == "" || len(fields) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	if mark {
+		c.marks.idents = append(c.marks.idents, n)
+	}
+	var qs []query.Query
+	for _, f := range fields {
+		qs = append(qs, boosted(term(f, n), 3), prefix(f, n))
+	}
+	return or(qs)
+}
+
+// words matches a word or phrase in the visible text fields, and as an
+// identifier in the visible identifier fields. A word that segments into
+// several terms (核心交换机故障) needs all of them, and ranks higher where
+// they stand together; a quoted phrase needs them together.
+func (c *compiler) words(v string, quoted, mark bool) query.Query {
+	var terms []string
+	for _, w := range c.text.queryWords(v) {
+		terms = append(terms, w.Term)
+	}
+	var alts []query.Query
+	fields := c.vis.visible(textFields)
+	if len(terms) > 0 && len(fields) > 0 {
+		if mark {
+			if c.marks.terms == nil {
+				c.marks.terms = map[string]bool{}
+			}
+			for _, t := range terms {
+				c.marks.terms[t] = true
+			}
+		}
+		phrase := func() query.Query {
+			var qs []query.Query
+			for _, f := range fields {
+				qs = append(qs, query.NewPhraseQuery(terms, f))
+			}
+			return or(qs)
+		}
+		switch {
+		case len(terms) == 1:
+			var qs []query.Query
+			for _, f := range fields {
+				qs = append(qs, term(f, terms[0]))
+			}
+			alts = append(alts, or(qs))
+		case quoted:
+			alts = append(alts, phrase())
+		default:
+			var each []query.Query
+			for _, t := range uniq(terms) {
+				var qs []query.Query
+				for _, f := range fields {
+					qs = append(qs, term(f, t))
+				}
+				each = append(each, or(qs))
+			}
+			bq := query.NewBooleanQuery(each, nil, nil)
+			bq.AddShould(boosted(query.NewBooleanQuery([]query.Query{phrase()}, nil, nil), 2))
+			alts = append(alts, bq)
+		}
+	}
+	if n := normIdent(v); n != "" && strings.ContainsFunc(n, isASCIIAlnum) {
+		idf := c.vis.visible(identOrder)
+		if len(idf) > 0 {
+			if mark {
+				c.marks.idents = append(c.marks.idents, n)
+			}
+			for _, f := range idf {
+				alts = append(alts, boosted(term(f, n), 5))
+				if runeLen(n) >= 3 {
+					alts = append(alts, prefix(f, n))
+				}
+			}
+		}
+	}
+	if len(alts) == 0 {
+		if quoted || len(terms) > 0 {
+			return query.NewMatchNoneQuery()
+		}
+		return nil // punctuation alone: nothing to look for
+	}
+	return or(alts)
+}
+
+func uniq(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < 128 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z')
+}

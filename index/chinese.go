@@ -1,0 +1,271 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+	"github.com/longbridgeapp/opencc"
+)
+
+//go:embed dict/zh.txt.gz
+var zhDictGz []byte
+
+//go:embed dict/domain.txt
+var domainDict string
+
+// domainFreq is the frequency given to the archive's own words: high enough
+// that 光模块 is one word rather than 光 + 模块.
+const domainFreq = 100000
+
+// chinese holds what segmenting Chinese needs: a word dictionary and the
+// traditional-to-simplified converter. Both are loaded once per process
+// (sharedChinese) because loading costs far more than any request.
+type chinese struct {
+	seg *gse.Segmenter
+	hmm bool // let gse guess unknown words (measured in docs/ANALYZERS.md; off)
+	cc  *opencc.OpenCC
+	// trad maps each traditional character to its simplified form, and
+	// tells in one lookup per rune whether a text needs converting at all:
+	// most of the archive is simplified and pays nothing.
+	trad map[rune]rune
+	// LoadTime is how long the dictionaries took to load.
+	LoadTime time.Duration
+}
+
+// dictionaries are the segmenter dictionaries compared in ANALYZERS.md.
+const (
+	dictSmall = "small" // gse's words seen ≥10 times, plus the domain words (the default)
+	dictFull  = "full"  // gse's whole simplified dictionary, plus the domain words
+)
+
+var (
+	chineseOnce sync.Mutex
+	chineseByID = map[string]*chinese{}
+)
+
+// sharedChinese returns the process-wide segmenter for a dictionary,
+// loading it on first use. A registry of loaded dictionaries is global on
+// purpose: bleve constructs analyzers from its own global registry, and
+// loading a dictionary per index or per request would cost seconds.
+func sharedChinese(dict string) (*chinese, error) {
+	chineseOnce.Lock()
+	defer chineseOnce.Unlock()
+	if c := chineseByID[dict]; c != nil {
+		return c, nil
+	}
+	c, err := loadChinese(dict)
+	if err != nil {
+		return nil, err
+	}
+	chineseByID[dict] = c
+	return c, nil
+}
+
+func loadChinese(dict string) (*chinese, error) {
+	start := time.Now()
+	seg := &gse.Segmenter{SkipLog: true}
+	switch dict {
+	case dictSmall:
+		zr, err := gzip.NewReader(bytes.NewReader(zhDictGz))
+		if err != nil {
+			return nil, fmt.Errorf("read the Chinese dictionary: %w", err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("read the Chinese dictionary: %w", err)
+		}
+		if err := seg.LoadDictStr(string(b)); err != nil {
+			return nil, fmt.Errorf("load the Chinese dictionary: %w", err)
+		}
+	case dictFull:
+		if err := seg.LoadDictEmbed("zh_s"); err != nil {
+			return nil, fmt.Errorf("load gse's Chinese dictionary: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("unknown dictionary %q", dict)
+	}
+	sc := bufio.NewScanner(strings.NewReader(domainDict))
+	for sc.Scan() {
+		w := strings.TrimSpace(sc.Text())
+		if w == "" || strings.HasPrefix(w, "#") {
+			continue
+		}
+		if err := seg.AddToken(strings.ToLower(w), domainFreq); err != nil {
+			return nil, fmt.Errorf("add %q to the dictionary: %w", w, err)
+		}
+	}
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		return nil, fmt.Errorf("load the traditional-to-simplified tables: %w", err)
+	}
+	c := &chinese{seg: seg, cc: cc, trad: tradChars(cc)}
+	c.LoadTime = time.Since(start)
+	return c, nil
+}
+
+// tradChars finds every CJK character that t2s changes, by converting each
+// one alone.
+func tradChars(cc *opencc.OpenCC) map[rune]rune {
+	m := map[rune]rune{}
+	for _, rg := range [][2]rune{{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}} {
+		for r := rg[0]; r <= rg[1]; r++ {
+			s, err := cc.Convert(string(r))
+			if err != nil || s == string(r) {
+				continue
+			}
+			if sr, n := utf8.DecodeRuneInString(s); n == len(s) {
+				m[r] = sr
+			}
+		}
+	}
+	return m
+}
+
+// simplify converts traditional characters to simplified ones. It keeps
+// the text's length in runes, so that offsets found in the result are
+// offsets in the original (snippets mark the text as written): when the
+// phrase-aware conversion would change the length, characters are mapped
+// one by one instead.
+func (c *chinese) simplify(s string) string {
+	need := false
+	for _, r := range s {
+		if _, ok := c.trad[r]; ok {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return s
+	}
+	if out, err := c.cc.Convert(s); err == nil && utf8.RuneCountInString(out) == utf8.RuneCountInString(s) {
+		return out
+	}
+	return strings.Map(func(r rune) rune {
+		if sr, ok := c.trad[r]; ok {
+			return sr
+		}
+		return r
+	}, s)
+}
+
+// word is one term of a text and where it is in the text (byte offsets).
+type word struct {
+	Start, End int
+	Term       string
+	// Sub marks a dictionary word found inside the word before it
+	// (交换机 inside 核心交换机): indexed at the same position, so that a
+	// search for the shorter word finds the longer one.
+	Sub bool
+}
+
+// words segments a text for the index: the words of queryWords, each
+// followed by the dictionary words inside it.
+func (c *chinese) words(text string) []word { return c.segment(text, true) }
+
+// queryWords segments a query: the most likely words only, so that
+// 交换机 does not match a text that has 交换 and 机房 apart.
+func (c *chinese) queryWords(text string) []word { return c.segment(text, false) }
+
+// segment splits a text: runs of Chinese characters into dictionary words,
+// everything else into lowercase runs of letters and digits (so a model
+// number S5735-L24P4X-A1 in prose gives s5735, l24p4x, a1). Punctuation and
+// spaces are dropped.
+func (c *chinese) segment(text string, subs bool) []word {
+	simple := c.simplify(text)
+	// Byte offsets in simple differ from text when a character changed
+	// width; keep a map from rune index to original byte offset.
+	var origOff []int
+	if simple != text {
+		origOff = make([]int, 0, len(text)/2)
+		for i := range text {
+			origOff = append(origOff, i)
+		}
+		origOff = append(origOff, len(text))
+	}
+	var out []word
+	emit := func(start, end int, term string, sub bool) {
+		if origOff != nil {
+			start = origOff[utf8.RuneCountInString(simple[:start])]
+			end = origOff[utf8.RuneCountInString(simple[:end])]
+		}
+		out = append(out, word{start, end, term, sub})
+	}
+	i := 0
+	for i < len(simple) {
+		r, n := utf8.DecodeRuneInString(simple[i:])
+		switch {
+		case isHan(r):
+			j := i + n
+			for j < len(simple) {
+				r2, n2 := utf8.DecodeRuneInString(simple[j:])
+				if !isHan(r2) {
+					break
+				}
+				j += n2
+			}
+			run := simple[i:j]
+			ws := c.seg.Cut(run, c.hmm)
+			if strings.Join(ws, "") != run {
+				// Never lose text to the segmenter: fall back to characters.
+				ws = strings.Split(run, "")
+			}
+			off := i
+			for _, w := range ws {
+				emit(off, off+len(w), w, false)
+				if subs {
+					c.subWords(w, func(s, e int) { emit(off+s, off+e, w[s:e], true) })
+				}
+				off += len(w)
+			}
+			i = j
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i + n
+			for j < len(simple) {
+				r2, n2 := utf8.DecodeRuneInString(simple[j:])
+				if isHan(r2) || !(unicode.IsLetter(r2) || unicode.IsDigit(r2)) {
+					break
+				}
+				j += n2
+			}
+			emit(i, j, strings.ToLower(simple[i:j]), false)
+			i = j
+		default:
+			i += n
+		}
+	}
+	return out
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// subWords calls fn with the byte range of every dictionary word of two or
+// more characters strictly inside w.
+func (c *chinese) subWords(w string, fn func(start, end int)) {
+	n := utf8.RuneCountInString(w)
+	if n < 3 {
+		return
+	}
+	offs := make([]int, 0, n+1)
+	for i := range w {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(w))
+	dict := c.seg.Dictionary()
+	for size := 2; size < n; size++ {
+		for i := 0; i+size <= n; i++ {
+			if _, _, ok := dict.Find([]byte(w[offs[i]:offs[i+size]])); ok {
+				fn(offs[i], offs[i+size])
+			}
+		}
+	}
+}

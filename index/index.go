@@ -1,0 +1,422 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/dangan-archive/dangan/archive"
+)
+
+// SchemaVersion changes whenever documents are built differently; an index
+// of another version is rebuilt.
+const SchemaVersion = 1
+
+// Keys of what the index records about itself, stored in bleve's internal
+// store, written in the same batch as the documents they describe.
+var (
+	keyCommit = []byte("dangan.commit")
+	keySchema = []byte("dangan.schema")
+)
+
+// ErrLocked is returned by Open when another process has the index open.
+var ErrLocked = errors.New("the index is in use by another process")
+
+// batchSize bounds the documents held in memory per bleve batch.
+const batchSize = 1000
+
+// Options tune Open; the zero value is what the product uses.
+type Options struct {
+	// LockTimeout is how long Open waits for another process to release
+	// the index (default 2s): bleve's store would otherwise wait forever.
+	LockTimeout time.Duration
+	// Analyzer is the text analyzer (AnalyzerZh by default); the other
+	// ones exist for the comparison in docs/ANALYZERS.md.
+	Analyzer string
+}
+
+// Index is the search index of the archive at one commit, kept in a
+// directory. It is a cache: whatever is wrong with it, Sync rebuilds it
+// from the archive. Safe for concurrent use.
+type Index struct {
+	Logger *slog.Logger
+
+	dir  string
+	opts Options
+	text textAnalyzer
+
+	mu    sync.RWMutex // guards bi against the swap at the end of Rebuild
+	bi    bleve.Index
+	stale string // why the index must be rebuilt, "" when it need not
+
+	write sync.Mutex // one writer at a time
+}
+
+const liveDir, newDir, oldDir = "bleve", "bleve.new", "bleve.old"
+
+// Open opens the index in dir, creating dir if needed. An index that is
+// missing, damaged or of an older schema is replaced by an empty one and
+// Stale says why; Sync (or Rebuild) then rebuilds it. An index held by
+// another process gives ErrLocked after opts.LockTimeout.
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(dir string, opts Options) (*Index, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = 2 * time.Second
+	}
+	if opts.Analyzer == "" {
+		opts.Analyzer = AnalyzerZh
+	}
+	text, err := newTextAnalyzer(opts.Analyzer)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index directory: %w", err)
+	}
+	ix := &Index{Logger: slog.Default(), dir: dir, opts: opts, text: text}
+	// Left over from a rebuild that was interrupted.
+	_ = os.RemoveAll(filepath.Join(dir, newDir))
+	_ = os.RemoveAll(filepath.Join(dir, oldDir))
+
+	live := filepath.Join(dir, liveDir)
+	if _, err := os.Stat(filepath.Join(live, "index_meta.json")); errors.Is(err, os.ErrNotExist) {
+		ix.stale = "索引不存在 (no index yet)"
+	} else {
+		bi, reason, err := ix.openExisting(live)
+		if err != nil {
+			return nil, err
+		}
+		if reason == "" {
+			ix.bi = bi
+			return ix, nil
+		}
+		ix.stale = reason
+	}
+	if err := os.RemoveAll(live); err != nil {
+		return nil, fmt.Errorf("remove the old index: %w", err)
+	}
+	bi, err := ix.create(live, "")
+	if err != nil {
+		return nil, err
+	}
+	ix.bi = bi
+	return ix, nil
+}
+
+// openExisting opens the live index and checks it; reason says why it
+// cannot be used, err is for what a rebuild would not cure (a lock).
+func (ix *Index) openExisting(path string) (bi bleve.Index, reason string, err error) {
+	defer func() {
+		// A damaged segment can make bleve panic rather than fail.
+		if p := recover(); p != nil {
+			if bi != nil {
+				_ = bi.Close()
+			}
+			bi, reason, err = nil, fmt.Sprintf("索引已损坏 (damaged index: %v)", p), nil
+		}
+	}()
+	bi, err = bleve.OpenUsing(path, map[string]any{"bolt_timeout": ix.opts.LockTimeout.String()})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+			return nil, "", fmt.Errorf("open index %s: %w (waited %s)", ix.dir, ErrLocked, ix.opts.LockTimeout)
+		}
+		return nil, fmt.Sprintf("索引已损坏 (damaged index: %v)", err), nil
+	}
+	schema, err := bi.GetInternal(keySchema)
+	if err != nil {
+		_ = bi.Close()
+		return nil, fmt.Sprintf("索引已损坏 (damaged index: %v)", err), nil
+	}
+	if want := ix.schema(); string(schema) != want {
+		_ = bi.Close()
+		return nil, fmt.Sprintf("索引格式已过时 (schema %q, this program writes %q)", schema, want), nil
+	}
+	// Read every segment once: a truncated file shows up here, not in the
+	// middle of a search.
+	n, err := bi.DocCount()
+	if err == nil {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
+		req.Fields = []string{sSnip}
+		var res *bleve.SearchResult
+		res, err = bi.Search(req)
+		if err == nil && res.Total != n {
+			err = fmt.Errorf("%d documents counted, %d found", n, res.Total)
+		}
+	}
+	if err != nil {
+		_ = bi.Close()
+		return nil, fmt.Sprintf("索引已损坏 (damaged index: %v)", err), nil
+	}
+	return bi, "", nil
+}
+
+func (ix *Index) schema() string {
+	return fmt.Sprintf("%d/%s", SchemaVersion, ix.opts.Analyzer)
+}
+
+// create makes an empty index at path recording commit.
+func (ix *Index) create(path, commit string) (bleve.Index, error) {
+	bi, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"bolt_timeout": ix.opts.LockTimeout.String()})
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	b := bi.NewBatch()
+	b.SetInternal(keySchema, []byte(ix.schema()))
+	b.SetInternal(keyCommit, []byte(commit))
+	if err := bi.Batch(b); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	return bi, nil
+}
+
+// newMapping is deliberately bare: documents are built field by field
+// (document.go), nothing is dynamic, nothing goes to _all, and only what
+// hits show is stored. The Chinese analyzer is declared so that the index
+// metadata names it.
+func newMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	_ = im.AddCustomAnalyzer(ZhTokenizerName, map[string]any{"type": custom.Name, "tokenizer": ZhTokenizerName})
+	dm := bleve.NewDocumentStaticMapping()
+	im.DefaultMapping = dm
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultAnalyzer = "keyword"
+	return im
+}
+
+// Stale says why the index must be rebuilt before it can be trusted, or ""
+// when it reflects Commit.
+func (ix *Index) Stale() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.stale
+}
+
+// Commit returns the commit the index reflects ("" for an empty index).
+func (ix *Index) Commit() string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return ""
+	}
+	c, _ := ix.bi.GetInternal(keyCommit)
+	return string(c)
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	return err
+}
+
+// Rebuild indexes every record of snap into a new index beside the live
+// one, then swaps it in: searches keep working on the old index meanwhile,
+// and an interrupted rebuild leaves the old one in place. progress (may be
+// nil) is called after each batch.
+func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress func(done, total int)) error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	path := filepath.Join(ix.dir, newDir)
+	_ = os.RemoveAll(path)
+	bi, err := ix.create(path, "")
+	if err != nil {
+		return err
+	}
+	total := snap.Len()
+	done := 0
+	b := bi.NewBatch()
+	flush := func() error {
+		if err := bi.Batch(b); err != nil {
+			return fmt.Errorf("index records: %w", err)
+		}
+		b.Reset()
+		if progress != nil {
+			progress(done, total)
+		}
+		return nil
+	}
+	for r := range snap.Records() {
+		if err := ctx.Err(); err != nil {
+			_ = bi.Close()
+			return err
+		}
+		if err := b.IndexAdvanced(recordDoc(ix.text, r, snap.Customer(r.Customer))); err != nil {
+			_ = bi.Close()
+			return fmt.Errorf("index %s: %w", r.Path, err)
+		}
+		done++
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				_ = bi.Close()
+				return err
+			}
+		}
+	}
+	b.SetInternal(keyCommit, []byte(snap.Commit))
+	if err := flush(); err != nil {
+		_ = bi.Close()
+		return err
+	}
+	if err := bi.Close(); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	return ix.swap(path)
+}
+
+// swap makes the index at path the live one.
+func (ix *Index) swap(path string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	live := filepath.Join(ix.dir, liveDir)
+	old := filepath.Join(ix.dir, oldDir)
+	if ix.bi != nil {
+		if err := ix.bi.Close(); err != nil {
+			ix.Logger.Warn("closing the old index", "err", err)
+		}
+		ix.bi = nil
+	}
+	_ = os.RemoveAll(old)
+	if err := os.Rename(live, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("swap in the new index: %w", err)
+	}
+	if err := os.Rename(path, live); err != nil {
+		return fmt.Errorf("swap in the new index: %w", err)
+	}
+	_ = os.RemoveAll(old)
+	bi, err := bleve.OpenUsing(live, map[string]any{"bolt_timeout": ix.opts.LockTimeout.String()})
+	if err != nil {
+		return fmt.Errorf("open the new index: %w", err)
+	}
+	ix.bi, ix.stale = bi, ""
+	return nil
+}
+
+// Update brings the index from Commit() to snap.Commit, given the paths
+// changed (added or modified) and removed in between. Only those records
+// are reindexed, plus every record of a customer whose customer.md
+// changed, since customer facts are copied into each of its records.
+func (ix *Index) Update(ctx context.Context, snap *archive.Snapshot, changed, removed []string) error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.bi == nil {
+		return errors.New("update index: the index is closed")
+	}
+	if ix.stale != "" {
+		return fmt.Errorf("update index: it must be rebuilt first: %s", ix.stale)
+	}
+	reindex := map[string]bool{}
+	deleted := map[string]bool{}
+	wholeCustomer := func(p string) {
+		if f := snap.Customer(archive.CustomerOf(p)); f != nil {
+			for _, r := range f.Records() {
+				reindex[r.Path] = true
+			}
+		}
+	}
+	for _, p := range removed {
+		if archive.PlaceOf(p).Kind == "" {
+			continue
+		}
+		deleted[p] = true
+		if archive.PlaceOf(p).Kind == archive.KindCustomer {
+			wholeCustomer(p)
+		}
+	}
+	for _, p := range changed {
+		pl := archive.PlaceOf(p)
+		if pl.Kind == "" {
+			continue
+		}
+		reindex[p] = true
+		if pl.Kind == archive.KindCustomer {
+			wholeCustomer(p)
+		}
+	}
+	b := ix.bi.NewBatch()
+	for p := range deleted {
+		if !reindex[p] || snap.Record(p) == nil {
+			b.Delete(p)
+		}
+	}
+	for p := range reindex {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r := snap.Record(p)
+		if r == nil {
+			b.Delete(p) // listed as changed but gone: trust the snapshot
+			continue
+		}
+		if err := b.IndexAdvanced(recordDoc(ix.text, r, snap.Customer(r.Customer))); err != nil {
+			return fmt.Errorf("index %s: %w", p, err)
+		}
+		if b.Size() >= batchSize {
+			if err := ix.bi.Batch(b); err != nil {
+				return fmt.Errorf("update index: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	// The commit goes with the last batch: an index interrupted before it
+	// still says the old commit, and the same changes are applied again.
+	b.SetInternal(keyCommit, []byte(snap.Commit))
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("update index: %w", err)
+	}
+	return nil
+}
+
+// Sync brings the index to snap: nothing when it is there already, an
+// update with the changes since its commit, or a rebuild (logged with the
+// reason) when the index is stale, empty, or the changes cannot be had.
+func (ix *Index) Sync(ctx context.Context, snap *archive.Snapshot, changes func(from, to string) (changed, removed []string, err error)) error {
+	from := ix.Commit()
+	reason := ix.Stale()
+	switch {
+	case reason == "" && from == snap.Commit:
+		return nil
+	case reason == "" && from == "":
+		reason = "索引为空 (empty index)"
+	case reason == "" && changes != nil:
+		changed, removed, err := changes(from, snap.Commit)
+		if err == nil {
+			return ix.Update(ctx, snap, changed, removed)
+		}
+		reason = fmt.Sprintf("无法取得 %.10s 以来的改动 (changes since %.10s: %v)", from, from, err)
+	case reason == "":
+		reason = "no way to get the changes since the indexed commit"
+	}
+	ix.Logger.Info("rebuilding the search index", "dir", ix.dir, "reason", reason, "records", snap.Len())
+	start := time.Now()
+	if err := ix.Rebuild(ctx, snap, nil); err != nil {
+		return err
+	}
+	ix.Logger.Info("search index rebuilt", "records", snap.Len(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
