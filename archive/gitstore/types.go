@@ -11,6 +11,9 @@ var (
 	ErrNotFound       = errors.New("not found")
 	ErrNotARepository = errors.New("not a git repository")
 	ErrConflict       = errors.New("the branch moved")
+	// ErrLocked says another git process holds a lock file (a ref's or
+	// the index's) longer than Commit is willing to wait.
+	ErrLocked = errors.New("locked by another git process")
 )
 
 // ConflictError says the branch no longer points at the commit a change was
@@ -71,6 +74,8 @@ type Diff struct {
 	From  string `json:"from"`
 	To    string `json:"to"`
 	Hunks []Hunk `json:"hunks"`
+	// Binary is set, and Hunks empty, when either side holds a NUL byte.
+	Binary bool `json:"binary,omitempty"`
 }
 
 // Hunk is a run of changed lines with some context around them.
@@ -86,4 +91,7 @@ type DiffLine struct {
 	Text  string
 	OldNo int // 0 for added lines
 	NewNo int // 0 for removed lines
+	// NoNewline marks the last line of a side that does not end in a
+	// line break.
+	NoNewline bool
 }
