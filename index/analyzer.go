@@ -57,7 +57,9 @@ type zhAnalyzer struct{ c *chinese }
 func (a zhAnalyzer) words(text string) []word      { return a.c.words(text) }
 func (a zhAnalyzer) queryWords(text string) []word { return a.c.queryWords(text) }
 
-func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream { return toStream(a.c.words(string(text))) }
+func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream {
+	return toStream(a.c.words(string(text)))
+}
 
 func (a zhAnalyzer) Analyze(text []byte) analysis.TokenStream { return a.Tokenize(text) }
 
@@ -168,7 +170,7 @@ func identTerms(v string, split bool) []string {
 func normIdent(v string) string {
 	v = strings.Map(func(r rune) rune {
 		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII, as typed by Chinese IMEs
-			return r - 0xFEE0
+			r -= 0xFEE0
 		}
 		if unicode.IsSpace(r) {
 			return ' '

@@ -131,18 +131,30 @@ func tradChars(cc *opencc.OpenCC) map[rune]rune {
 	return m
 }
 
-// simplify converts traditional characters to simplified ones. It keeps
+// simplify converts traditional characters to simplified ones, and
+// full-width letters and digits (typed with Chinese input methods) to
+// ASCII. It keeps
 // the text's length in runes, so that offsets found in the result are
 // offsets in the original (snippets mark the text as written): when the
 // phrase-aware conversion would change the length, characters are mapped
 // one by one instead.
 func (c *chinese) simplify(s string) string {
-	need := false
+	need, wide := false, false
 	for _, r := range s {
 		if _, ok := c.trad[r]; ok {
 			need = true
-			break
 		}
+		if r >= 0xFF01 && r <= 0xFF5E {
+			wide = true
+		}
+	}
+	if wide {
+		s = strings.Map(func(r rune) rune {
+			if r >= 0xFF01 && r <= 0xFF5E {
+				return r - 0xFEE0
+			}
+			return r
+		}, s)
 	}
 	if !need {
 		return s

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -84,6 +86,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			for _, t := range fr.Terms.Terms() {
 				fs = append(fs, Facet{Value: t.Term, Count: t.Count})
 			}
+			// bleve leaves the order of equal counts open; people and
+			// tests want the same list every time.
+			slices.SortStableFunc(fs, func(a, b Facet) int {
+				if a.Count != b.Count {
+					return b.Count - a.Count
+				}
+				return strings.Compare(a.Value, b.Value)
+			})
 			out.Facets[f.name] = fs
 		}
 	}
