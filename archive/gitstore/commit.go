@@ -460,7 +460,15 @@ func (r *Repo) updateRef(old, new plumbing.Hash, who Signature, msg string) erro
 // appendReflog keeps git reflog useful for technicians. It is best effort:
 // the reflog is a convenience, not part of the history.
 func (r *Repo) appendReflog(name string, old, new plumbing.Hash, who Signature, msg string) {
-	p := filepath.Join(r.commonDir, "logs", filepath.FromSlash(name))
+	line := fmt.Sprintf("%s %s %s\tcommit (dangan): %s\n", old, new, ident(who.Name, who.Email, r.now()), msg)
+	r.appendLog(filepath.Join(r.commonDir, "logs", filepath.FromSlash(name)), line)
+	// git also logs HEAD when it names the branch (git reflog shows it).
+	if head, err := os.ReadFile(filepath.Join(r.gitDir, "HEAD")); err == nil && strings.TrimSpace(string(head)) == "ref: "+name {
+		r.appendLog(filepath.Join(r.gitDir, "logs", "HEAD"), line)
+	}
+}
+
+func (r *Repo) appendLog(p, line string) {
 	if _, err := os.Stat(p); err != nil && r.workTree == "" {
 		return // bare repositories keep no reflog unless one exists
 	}
@@ -472,5 +480,5 @@ func (r *Repo) appendReflog(name string, old, new plumbing.Hash, who Signature, 
 		return
 	}
 	defer f.Close()
-	fmt.Fprintf(f, "%s %s %s\tcommit (dangan): %s\n", old, new, ident(who.Name, who.Email, r.now()), msg)
+	_, _ = f.WriteString(line)
 }

@@ -58,8 +58,8 @@ func TestEmptyRepository(t *testing.T) {
 
 var sampleFiles = files{
 	"dangan.yaml": "name: 米脂县分公司\n",
-	"customers/mz-renmin-hospital/customer.md": "---\nkind: customer\nname: 米脂县人民医院\n---\n机房在门诊楼三层。\n",
-	"customers/mz-renmin-hospital/devices.md":  "---\nkind: devices\ndevices:\n  - {id: core-sw-1, role: 核心交换机}\n---\n",
+	"customers/mz-renmin-hospital/customer.md":    "---\nkind: customer\nname: 米脂县人民医院\n---\n机房在门诊楼三层。\n",
+	"customers/mz-renmin-hospital/devices.md":     "---\nkind: devices\ndevices:\n  - {id: core-sw-1, role: 核心交换机}\n---\n",
 	"customers/mz-renmin-hospital/notes/rack.png": "\x89PNG\x00binary",
 	"customers/mz-school/customer.md":             "---\nkind: customer\nname: 米脂中学\n---\n",
 	"guides/olt.md":                               "# OLT\n",

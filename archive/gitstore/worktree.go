@@ -78,7 +78,9 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 	entries := map[string]*index.Entry{}
 	conflicted := map[string]bool{}
 	for _, e := range idx.Entries {
-		if e.Stage != index.Merged {
+		// Stage 0 is a merged entry (go-git's index.Merged constant is 1,
+		// which is wrong).
+		if e.Stage != 0 {
 			conflicted[e.Name] = true
 		} else {
 			entries[e.Name] = e
@@ -143,7 +145,7 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 	}
 	kept := idx.Entries[:0]
 	for _, e := range idx.Entries {
-		if !(removed[e.Name] && e.Stage == index.Merged) {
+		if !(removed[e.Name] && e.Stage == 0) {
 			kept = append(kept, e)
 		}
 	}
