@@ -76,7 +76,9 @@ func newEnv(t *testing.T) *env {
 		v := auth.ViewerFrom(r.Context())
 		io.WriteString(w, "hello "+v.Name+" "+string(v.Role))
 	})
-	mux.HandleFunc("POST /edit", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "saved by "+auth.ViewerFrom(r.Context()).Name) })
+	mux.HandleFunc("POST /edit", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "saved by "+auth.ViewerFrom(r.Context()).Name)
+	})
 	mux.HandleFunc("GET /api/me", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"name":"`+auth.ViewerFrom(r.Context()).Name+`"}`)
 	})
