@@ -1,7 +1,6 @@
 package index
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -101,10 +100,59 @@ var statusLabel = map[string]string{
 
 // part is a piece of a snippet line: text from one field, with an
 // optional label shown before it ("SN", "IP").
-type part struct {
-	F string `json:"f"`
-	L string `json:"l,omitempty"`
-	T string `json:"t"`
+type part struct{ F, L, T string }
+
+// Snippet lines are stored compactly: lines end with \x1e, parts with
+// \x1f, and a part is field code, \x1d, label, \x1d, text. Field codes
+// are indexes in snipFields (part of the schema: append only).
+var snipFields = append(append([]string{}, textFields...), identOrder...)
+
+var snipCode = func() map[string]string {
+	m := map[string]string{}
+	for i, f := range snipFields {
+		m[f] = strconv.Itoa(i)
+	}
+	return m
+}()
+
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == 0x1d || r == 0x1e || r == 0x1f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func encodeLines(lines [][]part) []byte {
+	var b strings.Builder
+	for _, l := range lines {
+		for _, p := range l {
+			b.WriteString(snipCode[p.F] + "\x1d" + clean(p.L) + "\x1d" + clean(p.T) + "\x1f")
+		}
+		b.WriteString("\x1e")
+	}
+	return []byte(b.String())
+}
+
+func decodeLines(s string) [][]part {
+	var lines [][]part
+	for _, l := range strings.Split(strings.TrimSuffix(s, "\x1e"), "\x1e") {
+		var ps []part
+		for _, raw := range strings.Split(strings.TrimSuffix(l, "\x1f"), "\x1f") {
+			code, rest, ok1 := strings.Cut(raw, "\x1d")
+			label, text, ok2 := strings.Cut(rest, "\x1d")
+			i, err := strconv.Atoi(code)
+			if !ok1 || !ok2 || err != nil || i < 0 || i >= len(snipFields) {
+				continue
+			}
+			ps = append(ps, part{F: snipFields[i], L: label, T: text})
+		}
+		if len(ps) > 0 {
+			lines = append(lines, ps)
+		}
+	}
+	return lines
 }
 
 // builder turns one record into a bleve document.
@@ -117,7 +165,9 @@ type builder struct {
 }
 
 const (
-	optIndex       = bindex.IndexField
+	optIndex = bindex.IndexField
+	// Prose keeps term positions: phrase queries ("光衰偏高") need them.
+	optText        = bindex.IndexField | bindex.IncludeTermVectors
 	optFacet       = bindex.IndexField | bindex.DocValues
 	optStoreIndex  = bindex.IndexField | bindex.StoreField
 	optStoreFacet  = bindex.IndexField | bindex.StoreField | bindex.DocValues
@@ -236,7 +286,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		if name == "" {
 			name = r.Customer
 		}
-		b.doc.AddField(document.NewTextFieldCustom(fCustomerName, nil, []byte(name), optStoreIndex, text))
+		b.doc.AddField(document.NewTextFieldCustom(fCustomerName, nil, []byte(name), optText|bindex.StoreField, text))
 		b.addKeyword(fIndustry, prof.Industry, optFacet)
 		b.addKeyword(fDistrict, prof.District, optFacet)
 		b.addKeyword(fAccountManager, prof.AccountManager, optFacet)
@@ -389,11 +439,10 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		b.body(field, r.Body)
 	}
 	for _, f := range b.order {
-		b.doc.AddField(document.NewTextFieldCustom(f, nil, []byte(b.texts[f].String()), optIndex, text))
+		b.doc.AddField(document.NewTextFieldCustom(f, nil, []byte(b.texts[f].String()), optText, text))
 	}
 	b.doc.AddField(document.NewTextFieldCustom(sTitle, nil, []byte(hitTitle(r)), optStoreOnly, kwAnalyzer))
-	snip, _ := json.Marshal(b.lines)
-	b.doc.AddField(document.NewTextFieldCustom(sSnip, nil, snip, optStoreOnly, kwAnalyzer))
+	b.doc.AddField(document.NewTextFieldCustom(sSnip, nil, encodeLines(b.lines), optStoreOnly, kwAnalyzer))
 	return b.doc
 }
 
@@ -456,5 +505,3 @@ var vendorAliases = func() map[string]string {
 	}
 	return m
 }()
-
-func itoa(n int) string { return strconv.Itoa(n) }

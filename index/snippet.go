@@ -1,7 +1,6 @@
 package index
 
 import (
-	"encoding/json"
 	"html"
 	"slices"
 	"strings"
@@ -14,10 +13,7 @@ const snippetRunes = 140
 // starting at the line with most marks, as HTML: escaped text with <mark>
 // around what the query looked for. Hidden fields never reach it.
 func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
-	var lines [][]part
-	if json.Unmarshal([]byte(raw), &lines) != nil {
-		return ""
-	}
+	lines := decodeLines(raw)
 	type rendered struct {
 		html  string
 		runes int

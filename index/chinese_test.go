@@ -1,0 +1,92 @@
+package index
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/longbridgeapp/opencc"
+)
+
+func terms(ws []word) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Term)
+	}
+	return out
+}
+
+func TestSegment(t *testing.T) {
+	c, err := sharedChinese(dictSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text        string
+		query, full []string
+	}{
+		{"交换机", []string{"交换机"}, []string{"交换机", "交换"}},
+		{"核心交换机故障", []string{"核心交换机", "故障"}, []string{"核心交换机", "核心", "交换", "核心交", "交换机", "核心交换", "故障"}},
+		{"交换了位置，机房", []string{"交换", "了", "位置", "机房"}, []string{"交换", "了", "位置", "机房"}},
+		{"機房的交換機", []string{"机房", "的", "交换机"}, []string{"机房", "的", "交换机", "交换"}},
+		{"S5735-L24P4X-A1上联", []string{"s5735", "l24p4x", "a1", "上联"}, []string{"s5735", "l24p4x", "a1", "上联"}},
+		{"ＩＳＲ４３３１", []string{"isr4331"}, []string{"isr4331"}},
+	}
+	for _, tt := range tests {
+		if got := terms(c.queryWords(tt.text)); !slices.Equal(got, tt.query) {
+			t.Errorf("queryWords(%q) = %v, want %v", tt.text, got, tt.query)
+		}
+		if got := terms(c.words(tt.text)); !slices.Equal(got, tt.full) {
+			t.Errorf("words(%q) = %v, want %v", tt.text, got, tt.full)
+		}
+	}
+	// Offsets point into the text as written, traditional or not.
+	text := "教學樓機房的交換機"
+	for _, w := range c.words(text) {
+		if got := c.simplify(text[w.Start:w.End]); got != w.Term {
+			t.Errorf("word %q at %d..%d covers %q", w.Term, w.Start, w.End, text[w.Start:w.End])
+		}
+	}
+}
+
+// The cost of traditional-to-simplified folding, for docs/ANALYZERS.md.
+func BenchmarkSimplify(b *testing.B) {
+	c, err := sharedChinese(dictSmall)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tt := range []struct{ name, text string }{
+		{"simplified", "更换core-sw-1上联光模块后链路恢复；光衰偏高，需派单线路组复测。机房在门诊楼三层东侧"},
+		{"traditional", "更換core-sw-1上聯光模塊後鏈路恢復；光衰偏高，需派單線路組複測。機房在門診樓三層東側"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tt.text)))
+			for range b.N {
+				c.simplify(tt.text)
+			}
+		})
+	}
+	b.Run("opencc-direct", func(b *testing.B) {
+		b.SetBytes(int64(len(tests0)))
+		for range b.N {
+			c.cc.Convert(tests0)
+		}
+	})
+	b.Run("load-t2s-tables", func(b *testing.B) {
+		for range b.N {
+			cc, err := opencc.New("t2s")
+			if err != nil {
+				b.Fatal(err)
+			}
+			tradChars(cc)
+		}
+	})
+	b.Run("load-small-dictionary", func(b *testing.B) {
+		for range b.N {
+			if _, err := loadChinese(dictSmall); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+const tests0 = "更换core-sw-1上联光模块后链路恢复；光衰偏高，需派单线路组复测。机房在门诊楼三层东侧"
