@@ -65,7 +65,7 @@ func SectionOf(p string) string {
 // or under a named parent. It is the rule of archive.Settings.Hidden.
 func hiddenIn(hide []string, field string) bool {
 	for _, h := range hide {
-		if h == field || strings.HasPrefix(field, h+".") {
+		if under(field, h) {
 			return true
 		}
 	}
@@ -76,9 +76,16 @@ func hiddenIn(hide []string, field string) bool {
 // itself or a field of it).
 func anyUnder(hide []string, section string) bool {
 	for _, h := range hide {
-		if h == section || strings.HasPrefix(h, section+".") {
+		if under(h, section) {
 			return true
 		}
 	}
 	return false
+}
+
+// under reports whether field is name itself or lies under it
+// ("devices.serial" under "devices"), without building strings: it runs
+// for every field of every record shown.
+func under(field, name string) bool {
+	return strings.HasPrefix(field, name) && (len(field) == len(name) || field[len(name)] == '.')
 }

@@ -178,32 +178,32 @@ func (p Policy) Folder(v Viewer, f *archive.Folder) *archive.Folder {
 	if !p.CanSeeFolder(v, f) {
 		return nil
 	}
+	hide := p.Hide(v)
 	out := &archive.Folder{
 		ID:       f.ID,
-		Customer: p.Redact(v, f.Customer),
-		Devices:  p.Redact(v, f.Devices),
-		Topology: p.Redact(v, f.Topology),
-		Progress: p.Redact(v, f.Progress),
-		Training: p.Redact(v, f.Training),
-		Spares:   p.Redact(v, f.Spares),
-		Leads:    p.Redact(v, f.Leads),
+		Customer: p.redact(v, f.Customer, hide),
+		Devices:  p.redact(v, f.Devices, hide),
+		Topology: p.redact(v, f.Topology, hide),
+		Progress: p.redact(v, f.Progress, hide),
+		Training: p.redact(v, f.Training, hide),
+		Spares:   p.redact(v, f.Spares, hide),
+		Leads:    p.redact(v, f.Leads, hide),
 	}
 	for _, r := range f.Visits {
-		if x := p.Redact(v, r); x != nil {
+		if x := p.redact(v, r, hide); x != nil {
 			out.Visits = append(out.Visits, x)
 		}
 	}
 	for _, r := range f.Notes {
-		if x := p.Redact(v, r); x != nil {
+		if x := p.redact(v, r, hide); x != nil {
 			out.Notes = append(out.Notes, x)
 		}
 	}
-	hide := p.Hide(v)
 	for _, pr := range f.Problems {
-		if !p.CanSeePath(v, pr.Path) {
+		if s := SectionOf(pr.Path); s != "" && hiddenIn(hide, s) {
 			continue
 		}
-		if s := SectionOf(pr.Path); anyUnder(hide, s) || p.DropsExtra(v) {
+		if anyUnder(hide, SectionOf(pr.Path)) || p.DropsExtra(v) {
 			pr.Message = scrubQuoted(pr.Message)
 		}
 		out.Problems = append(out.Problems, pr)

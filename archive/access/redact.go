@@ -19,9 +19,16 @@ import (
 // reworked when the section has hidden fields: the title is derived again
 // from what is left, problem messages lose quoted values and every removed
 // value, and Version (the git blob id) is cleared, because a blob id lets
-// anyone check guesses of the hidden values offline. Defines and Refs,
-// which only the checker uses, are dropped then too.
+// anyone check guesses of the hidden values offline (kept when nothing
+// written was actually removed, so that marketing can still save a lead's
+// status against the version it read). Defines and Refs, which only the
+// checker uses, are dropped with the version.
 func (p Policy) Redact(v Viewer, r *archive.Record) *archive.Record {
+	return p.redact(v, r, p.Hide(v))
+}
+
+// redact is Redact with the viewer's hidden fields worked out once.
+func (p Policy) redact(v Viewer, r *archive.Record, hide []string) *archive.Record {
 	if r == nil || v.Anonymous() || !v.Role.Valid() {
 		return nil
 	}
@@ -33,7 +40,6 @@ func (p Policy) Redact(v Viewer, r *archive.Record) *archive.Record {
 		}
 		section = "?"
 	}
-	hide := p.Hide(v)
 	if hiddenIn(hide, section) {
 		return nil
 	}
@@ -48,12 +54,14 @@ func (p Policy) Redact(v Viewer, r *archive.Record) *archive.Record {
 	if !anyUnder(hide, section) && !rd.dropExtra {
 		return &out
 	}
-	if rd.hidden(section + ".body") {
-		rd.removed = append(rd.removed, r.Body)
+	if rd.hidden(section+".body") && r.Body != "" {
+		rd.collect(reflect.ValueOf(r.Body))
 		out.Body = ""
 	}
-	out.Version = ""
-	out.Defines, out.Refs = nil, nil
+	if rd.changed {
+		out.Version = ""
+		out.Defines, out.Refs = nil, nil
+	}
 	out.Title = title(&out)
 	for i := range out.Problems {
 		out.Problems[i].Message = rd.scrub(out.Problems[i].Message)
@@ -68,6 +76,8 @@ type redactor struct {
 	section   string
 	dropExtra bool
 	removed   []string
+	// changed is set when something that was written was removed.
+	changed bool
 }
 
 func (rd *redactor) hidden(field string) bool { return hiddenIn(rd.hide, field) }
@@ -174,6 +184,14 @@ func (rd *redactor) copyStruct(v reflect.Value, p string) reflect.Value {
 // collect remembers the text of a removed value so that it can be scrubbed
 // from problem messages.
 func (rd *redactor) collect(v reflect.Value) {
+	if !v.IsValid() || v.IsZero() || ((v.Kind() == reflect.Map || v.Kind() == reflect.Slice) && v.Len() == 0) {
+		return
+	}
+	rd.changed = true
+	rd.collectText(v)
+}
+
+func (rd *redactor) collectText(v reflect.Value) {
 	if !v.IsValid() {
 		return
 	}
@@ -182,17 +200,17 @@ func (rd *redactor) collect(v reflect.Value) {
 		rd.removed = append(rd.removed, v.String())
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			rd.collect(v.Elem())
+			rd.collectText(v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			rd.collect(v.Index(i))
+			rd.collectText(v.Index(i))
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			rd.collect(iter.Key())
-			rd.collect(iter.Value())
+			rd.collectText(iter.Key())
+			rd.collectText(iter.Value())
 		}
 	case reflect.Struct:
 		if s, ok := v.Interface().(interface{ String() string }); ok {
@@ -201,7 +219,7 @@ func (rd *redactor) collect(v reflect.Value) {
 		}
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				rd.collect(v.Field(i))
+				rd.collectText(v.Field(i))
 			}
 		}
 	}
