@@ -1,0 +1,42 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/dangan-archive/dangan/archive"
+)
+
+// handleCustomer shows one customer's archive, now or as of a past day
+// (?at=2026-06-30) or commit (?v=).
+func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) error {
+	return s.customerPage(w, r, false)
+}
+
+// handleCustomerPrint is the same page laid out as a bid pack for printing
+// or saving as PDF from the browser.
+func (s *Server) handleCustomerPrint(w http.ResponseWriter, r *http.Request) error {
+	return s.customerPage(w, r, true)
+}
+
+func (s *Server) customerPage(w http.ResponseWriter, r *http.Request, print bool) error {
+	id := r.PathValue("id")
+	if !archive.ValidCustomerID(id) {
+		return notFound(fmt.Errorf("bad customer id %q", id))
+	}
+	at, err := s.versionOf(r)
+	if err != nil {
+		return err
+	}
+	snap, err := s.snapshotFor(at, id)
+	if err != nil {
+		return err
+	}
+	v := s.viewOf(r)
+	f, err := v.folder(snap, id)
+	if err != nil {
+		return err
+	}
+	cv := s.newCustomerView(r.Context(), f, snap, at, v.hide())
+	return s.renderWith(w, r, http.StatusOK, "customer", layoutData{Title: cv.Name, Print: print, Data: cv})
+}

@@ -1,0 +1,63 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/dangan-archive/dangan/archive"
+)
+
+type recordPage struct {
+	View     *recordView
+	At       version
+	Customer string // the customer's name, for the breadcrumb
+	Hidden   bool   // the record exists but nothing of it may be shown raw
+}
+
+// cleanPathValue reads {path...} and refuses anything outside the archive.
+func cleanPathValue(r *http.Request) (string, error) {
+	p, ok := archive.CleanPath(r.PathValue("path"))
+	if !ok {
+		return "", notFound(fmt.Errorf("bad path %q", r.PathValue("path")))
+	}
+	return p, nil
+}
+
+// handleRecord shows one record: its fields as tables, its body, its
+// problems; now, as of a day or at a commit.
+func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) error {
+	p, err := cleanPathValue(r)
+	if err != nil {
+		return err
+	}
+	if archive.PlaceOf(p).Kind == "" {
+		return notFound(fmt.Errorf("%s is not a record", p))
+	}
+	at, err := s.versionOf(r)
+	if err != nil {
+		return err
+	}
+	snap, err := s.snapshotFor(at, archive.CustomerOf(p))
+	if err != nil {
+		return err
+	}
+	v := s.viewOf(r)
+	rec, err := v.record(snap, p)
+	if err != nil {
+		return err
+	}
+	page := recordPage{View: s.newRecordView(rec, snap.Settings, s.recordToday(at), at.Pin()), At: at}
+	if c := rec.Customer; c != "" {
+		if f := snap.Customer(c); f != nil {
+			page.Customer = f.Name()
+		}
+	}
+	return s.renderWith(w, r, http.StatusOK, "record", layoutData{Title: rec.Title, Data: page})
+}
+
+func (s *Server) recordToday(at version) archive.Date {
+	if at.Past && !at.At.IsZero() {
+		return at.At
+	}
+	return s.today()
+}

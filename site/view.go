@@ -1,0 +1,114 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/access"
+	"github.com/dangan-archive/dangan/index"
+)
+
+// view is the archive as one viewer may see it. Every page and API answer
+// reads records through it, so the confidentiality rules (archive/access)
+// are applied in this one place: what a viewer may not see is answered
+// exactly like what does not exist.
+type view struct {
+	Viewer access.Viewer
+	policy access.Policy
+	live   *archive.Snapshot // the rules and restrictions in force now
+}
+
+// viewOf returns the view of the person making the request. The rules
+// (dangan.yaml) are always today's, also on pages of past versions.
+func (s *Server) viewOf(r *http.Request) view {
+	v := s.DefaultViewer
+	if s.ViewerFrom != nil {
+		if found, ok := s.ViewerFrom(r.Context()); ok {
+			v = found
+		}
+	}
+	live := s.live.Snapshot()
+	return view{Viewer: v, policy: access.Policy{Settings: live.Settings}, live: live}
+}
+
+// visible reports whether the viewer may see a customer now. A customer
+// restricted today stays hidden in its past versions too.
+func (v view) visible(id string) bool {
+	if f := v.live.Customer(id); f != nil {
+		return v.policy.CanSeeFolder(v.Viewer, f)
+	}
+	return true
+}
+
+// folder returns a customer's folder of snap, redacted for the viewer.
+func (v view) folder(snap *archive.Snapshot, id string) (*archive.Folder, error) {
+	f := snap.Customer(id)
+	if f == nil || !v.visible(id) {
+		return nil, notFound(fmt.Errorf("customer %q", id))
+	}
+	red := v.policy.Folder(v.Viewer, f)
+	if red == nil {
+		return nil, notFound(fmt.Errorf("customer %q hidden from %q", id, v.Viewer.Name))
+	}
+	return red, nil
+}
+
+// customers returns every customer of the live archive the viewer may see,
+// redacted, in id order.
+func (v view) customers() []*archive.Folder {
+	var out []*archive.Folder
+	for f := range v.live.Customers() {
+		if red := v.policy.Folder(v.Viewer, f); red != nil {
+			out = append(out, red)
+		}
+	}
+	return out
+}
+
+// record returns the record at path in snap, redacted.
+func (v view) record(snap *archive.Snapshot, path string) (*archive.Record, error) {
+	if c := archive.CustomerOf(path); c != "" && !v.visible(c) {
+		return nil, notFound(fmt.Errorf("record %q", path))
+	}
+	r := v.policy.Record(v.Viewer, snap, path)
+	if r == nil {
+		return nil, notFound(fmt.Errorf("record %q", path))
+	}
+	return r, nil
+}
+
+// guides returns the guides of the live archive the viewer may see.
+func (v view) guides() []*archive.Record {
+	var out []*archive.Record
+	for _, g := range v.live.Guides() {
+		if r := v.policy.Redact(v.Viewer, g); r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// canSeeFile reports whether the viewer may see a file (record, attachment
+// or folder) at all, judged by today's rules.
+func (v view) canSeeFile(path string) bool {
+	if c := archive.CustomerOf(path); c != "" && !v.visible(c) {
+		return false
+	}
+	return v.policy.CanSeeFile(v.Viewer, v.live, path)
+}
+
+// text returns a file's raw content as the viewer may see it.
+func (v view) text(path string, content []byte) ([]byte, bool) {
+	return v.policy.RedactText(v.Viewer, path, content)
+}
+
+// hide lists the fields hidden from the viewer (for diagrams and search).
+func (v view) hide() []string { return v.policy.Hide(v.Viewer) }
+
+// filter is the search filter of the viewer: hidden fields are not
+// searched and restricted customers not matched.
+func (v view) filter() index.Filter {
+	all, ids := v.policy.AllowedRestricted(v.Viewer, v.live)
+	return index.Filter{AllRestricted: all, AllowRestricted: ids, Hide: v.hide()}
+}
