@@ -42,7 +42,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := diffPage{Path: p, Title: p, From: from, To: to}
 	if rec := s.live.Snapshot().Record(p); rec != nil {
-		page.Title = rec.Title
+		page.Title = recordTitle(s.catalog(r), rec)
 	}
 	a, aok, err := s.readRedacted(v, from.Hash, p)
 	if err != nil {

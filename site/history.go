@@ -45,7 +45,10 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	case archive.PlaceOf(p).Kind != "" && v.canSeeFile(p):
 		page.Name = p
 		if rec := live.Record(p); rec != nil {
-			page.Name = rec.Title
+			page.Name = recordTitle(s.catalog(r), rec)
+			if f := live.Customer(rec.Customer); f != nil && rec.Kind != archive.KindCustomer {
+				page.Name = f.Name() + " · " + page.Name
+			}
 		}
 		page.Customer = archive.CustomerOf(p)
 	default:

@@ -33,7 +33,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			if openOutcome(vis.Outcome) && !resolvedAfter {
-				page.FollowUps = append(page.FollowUps, followUp{Customer: f.ID, Name: f.Name(), Path: f.Visits[i].Path, Title: f.Visits[i].Title, Visit: vis})
+				page.FollowUps = append(page.FollowUps, followUp{Customer: f.ID, Name: f.Name(), Path: f.Visits[i].Path, Title: recordTitle(s.catalog(r), f.Visits[i]), Visit: vis})
 			}
 			if vis.Outcome == archive.Resolved {
 				resolvedAfter = true

@@ -52,7 +52,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) error {
 			page.Customer = f.Name()
 		}
 	}
-	return s.renderWith(w, r, http.StatusOK, "record", layoutData{Title: rec.Title, Data: page})
+	return s.renderWith(w, r, http.StatusOK, "record", layoutData{Title: recordTitle(s.catalog(r), rec), Data: page})
 }
 
 func (s *Server) recordToday(at version) archive.Date {

@@ -184,6 +184,7 @@ func templateFuncs(c *i18n.Catalog) template.FuncMap {
 		"dm": func(m mark, d archive.Date) map[string]string {
 			return map[string]string{"M": string(m), "D": c.Date(d)}
 		},
+		"title":    func(r *archive.Record) string { return recordTitle(c, r) },
 		"langName": func(l i18n.Lang) string { return c.T("lang." + string(l)) },
 	}
 }
@@ -196,4 +197,23 @@ func escapePath(p string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// recordTitle names a record for people: the customer's name, a visit's
+// day and type, a page's title, or the kind ("设备清单") for the records a
+// customer has one of.
+func recordTitle(c *i18n.Catalog, r *archive.Record) string {
+	switch r.Kind {
+	case archive.KindCustomer, archive.KindNote, archive.KindGuide:
+		return r.Title
+	case archive.KindVisit:
+		if v := r.AsVisit(); v != nil {
+			day, _, _ := strings.Cut(r.Title, " ")
+			if label := "visit." + string(v.Type); c.Has(label) {
+				return day + " " + c.T(label)
+			}
+		}
+		return r.Title
+	}
+	return c.T("kind." + string(r.Kind))
 }
