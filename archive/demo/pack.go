@@ -53,6 +53,7 @@ type packWriter struct {
 	hdr     []byte
 	entries []packEntry
 	seen    map[oid]uint64 // object id → offset
+	depth   map[oid]int    // delta chain length of objects written as deltas
 }
 
 func newPackWriter(path string) (*packWriter, error) {
@@ -60,7 +61,7 @@ func newPackWriter(path string) (*packWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create pack: %w", err)
 	}
-	p := &packWriter{f: f, w: bufio.NewWriterSize(f, 1<<20), crc: crc32.NewIEEE(), sha: sha1.New(), seen: map[oid]uint64{}}
+	p := &packWriter{f: f, w: bufio.NewWriterSize(f, 1<<20), crc: crc32.NewIEEE(), sha: sha1.New(), seen: map[oid]uint64{}, depth: map[oid]int{}}
 	p.zw, _ = zlib.NewWriterLevel(&p.zbuf, zlib.BestSpeed)
 	p.zstore, _ = zlib.NewWriterLevel(&p.zbuf, zlib.NoCompression)
 	// The object count is patched in when the pack is finished.
@@ -97,12 +98,13 @@ func (p *packWriter) add(typ int, id oid, data []byte) error {
 	return p.write(typ, id, len(data), nil, data)
 }
 
-// addDelta writes an object as a delta against the object at baseOff.
-func (p *packWriter) addDelta(id oid, baseOff uint64, delta []byte) error {
+// addDelta writes an object as a delta against the object base.
+func (p *packWriter) addDelta(id, base oid, delta []byte) error {
 	if p.has(id) {
 		return nil
 	}
-	rel := uint64(p.off) - baseOff
+	p.depth[id] = p.depth[base] + 1
+	rel := uint64(p.off) - p.seen[base]
 	var ofs [10]byte
 	i := len(ofs) - 1
 	ofs[i] = byte(rel & 0x7f)
@@ -173,6 +175,11 @@ func (p *packWriter) finish(dir string) (string, error) {
 	var packID plumbing.Hash
 	sum.Sum(packID[:0])
 	if _, err := p.f.Write(packID[:]); err != nil {
+		return "", fmt.Errorf("write pack: %w", err)
+	}
+	// Durable before a ref points into it; flushing now also keeps the
+	// checkout that follows from queueing behind the pack's writeback.
+	if err := p.f.Sync(); err != nil {
 		return "", fmt.Errorf("write pack: %w", err)
 	}
 	if err := p.f.Close(); err != nil {

@@ -51,7 +51,7 @@ type dirNode struct {
 // since (true: inserted, false: modified in place).
 type treeBase struct {
 	v       int
-	off     uint64
+	id      oid
 	size    int
 	changed map[string]bool
 }
@@ -190,7 +190,6 @@ func (d *dirNode) flush(p *packWriter, db *deltaBuilder) (oid, error) {
 	if p.has(id) {
 		return id, nil
 	}
-	off := uint64(p.off)
 	if len(d.data) < deltaMinBytes {
 		return id, p.add(objTree, id, d.data)
 	}
@@ -199,7 +198,7 @@ func (d *dirNode) flush(p *packWriter, db *deltaBuilder) (oid, error) {
 	if v == 0 || d.deleted {
 		d.deleted = false
 		d.version = 1
-		d.bases = append(d.bases[:0], treeBase{v: 0, off: off, size: len(d.data), changed: map[string]bool{}})
+		d.bases = append(d.bases[:0], treeBase{v: 0, id: id, size: len(d.data), changed: map[string]bool{}})
 		return id, p.add(objTree, id, d.data)
 	}
 	baseV := v & (v - 1)
@@ -209,13 +208,13 @@ func (d *dirNode) flush(p *packWriter, db *deltaBuilder) (oid, error) {
 	delta, ok := d.deltaFrom(db, d.bases[len(d.bases)-1])
 	if !ok {
 		d.version = 1
-		d.bases = append(d.bases[:0], treeBase{v: 0, off: off, size: len(d.data), changed: map[string]bool{}})
+		d.bases = append(d.bases[:0], treeBase{v: 0, id: id, size: len(d.data), changed: map[string]bool{}})
 		return id, p.add(objTree, id, d.data)
 	}
-	if err := p.addDelta(id, d.bases[len(d.bases)-1].off, delta); err != nil {
+	if err := p.addDelta(id, d.bases[len(d.bases)-1].id, delta); err != nil {
 		return id, err
 	}
-	d.bases = append(d.bases, treeBase{v: v, off: off, size: len(d.data), changed: map[string]bool{}})
+	d.bases = append(d.bases, treeBase{v: v, id: id, size: len(d.data), changed: map[string]bool{}})
 	return id, nil
 }
 

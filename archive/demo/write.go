@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // Write generates the archive into a new git repository at dir (which must
@@ -121,7 +122,7 @@ func (h *historyWriter) commit(c Commit) error {
 			return fmt.Errorf("demo: commit %q writes a file outside the archive: %q", c.Message, f.Path)
 		}
 		id := h.pack.objectID(objBlob, f.Data)
-		if err := h.pack.add(objBlob, id, f.Data); err != nil {
+		if err := h.addBlob(id, f.Data, h.files[p]); err != nil {
 			return err
 		}
 		h.root.setFile(p, id)
@@ -165,6 +166,26 @@ func (h *historyWriter) commit(c Commit) error {
 	}
 	h.head = id
 	return nil
+}
+
+// Records are rewritten often with small changes (a device's status, a
+// new line in leads.md), so a new version of a file of some size is stored
+// as a delta against its previous version when that saves enough.
+const (
+	blobDeltaMinBytes = 512
+	blobDeltaMaxDepth = 20
+)
+
+func (h *historyWriter) addBlob(id oid, data []byte, prev worktreeFile) error {
+	if h.pack.has(id) {
+		return nil
+	}
+	if prev.data != nil && len(data) >= blobDeltaMinBytes && h.pack.depth[prev.id] < blobDeltaMaxDepth {
+		if delta := packfile.DiffDelta(prev.data, data); len(delta) < len(data)/2 {
+			return h.pack.addDelta(id, prev.id, delta)
+		}
+	}
+	return h.pack.add(objBlob, id, data)
 }
 
 func cleanRepoPath(p string) (string, bool) {
