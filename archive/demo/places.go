@@ -3,7 +3,6 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 )
 
 // word is a piece of a name with its pinyin, from which customer ids
@@ -225,9 +224,7 @@ func townShort(t word) string {
 	return t.Han
 }
 
-func expand(s string, vars ...string) string {
-	return strings.NewReplacer(vars...).Replace(s)
-}
+func expand(s string, vars ...string) string { return fill(s, vars...) }
 
 // pickCustomers chooses n customers: each industry gets its share, the
 // county's own institutions come first within it, and the rest are drawn

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -467,7 +466,3 @@ var visitWords = map[archive.VisitType]string{
 }
 
 func fill(s string, vars ...string) string { return strings.NewReplacer(vars...).Replace(s) }
-
-func byTime[T any](at func(T) time.Time) func(a, b T) int {
-	return func(a, b T) int { return cmp.Compare(at(a).UnixNano(), at(b).UnixNano()) }
-}
