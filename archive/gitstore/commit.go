@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -217,6 +218,9 @@ func clash(n *changeNode, prefix string) string {
 	return ""
 }
 
+// zlibWriters saves allocating a compressor (about a megabyte) per object.
+var zlibWriters sync.Pool
+
 // objWriter writes loose objects durably.
 type objWriter struct {
 	r       *Repo
@@ -255,10 +259,21 @@ func (w *objWriter) put(t plumbing.ObjectType, data []byte) (plumbing.Hash, erro
 		os.Remove(tmp)
 		return h, fmt.Errorf("write object %s: %w", hex, err)
 	}
-	zw, _ := zlib.NewWriterLevel(f, zlib.BestSpeed)
-	zw.Write([]byte(t.String() + " " + strconv.Itoa(len(data)) + "\x00"))
-	zw.Write(data)
-	if err := zw.Close(); err != nil {
+	zw, _ := zlibWriters.Get().(*zlib.Writer)
+	if zw == nil {
+		zw, _ = zlib.NewWriterLevel(f, zlib.BestSpeed)
+	} else {
+		zw.Reset(f)
+	}
+	_, err = zw.Write([]byte(t.String() + " " + strconv.Itoa(len(data)) + "\x00"))
+	if err == nil {
+		_, err = zw.Write(data)
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	zlibWriters.Put(zw)
+	if err != nil {
 		return fail(err)
 	}
 	w.n++

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -148,36 +149,65 @@ func (r *Repo) syncHistory(head plumbing.Hash, paths bool) error {
 		return nil
 	}
 	from := h.indexed
-	for i := h.indexed; i < len(h.commits); i++ {
-		var parent plumbing.Hash
-		if i > 0 {
-			parent = h.commits[i-1].Tree
-		}
-		id := int32(i)
+	changed, err := r.changedPaths(h.commits, from)
+	if err != nil {
+		return err
+	}
+	for k, ps := range changed {
+		id := int32(from + k)
 		add := func(key string) {
 			ids := h.paths[key]
 			if len(ids) == 0 || ids[len(ids)-1] != id {
 				h.paths[key] = append(ids, id)
 			}
 		}
-		err := r.diffTrees(parent, h.commits[i].Tree, "", func(p string, _, _ plumbing.Hash) error {
+		for _, p := range ps {
 			add(p)
 			for k := strings.LastIndexByte(p, '/'); k > 0; k = strings.LastIndexByte(p[:k], '/') {
 				add(p[:k])
 			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("changes of %s: %w", h.commits[i].Hash, err)
 		}
-		h.indexed = i + 1
 	}
+	h.indexed = len(h.commits)
 	if r.CacheDir != "" && (h.indexed-from >= 100 || h.indexed-h.saved >= 500) {
 		if err := r.writeHistory(); err != nil {
 			r.logger().Warn("cannot save history index", "dir", r.CacheDir, "err", err)
 		}
 	}
 	return nil
+}
+
+// changedPaths returns, for each commit of chain from index from on, the
+// files it changed compared with the commit before it in the chain. The
+// commits are split into one contiguous run per core (contiguous, so each
+// tree is read once and found in the cache for the next commit).
+func (r *Repo) changedPaths(chain []histCommit, from int) ([][]string, error) {
+	n := len(chain) - from
+	out := make([][]string, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/64))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := from+n*w/workers, from+n*(w+1)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				var parent plumbing.Hash
+				if i > 0 {
+					parent = chain[i-1].Tree
+				}
+				err := r.diffTrees(parent, chain[i].Tree, "", func(p string, _, _ plumbing.Hash) error {
+					out[i-from] = append(out[i-from], p)
+					return nil
+				})
+				if err != nil {
+					errs[w] = fmt.Errorf("changes of %s: %w", chain[i].Hash, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 func (h *history) append(c histCommit) {
@@ -265,9 +295,12 @@ func (r *Repo) CommitInfo(id string) (Commit, error) {
 
 // History returns the commits of the branch (first parent) that changed a
 // file, or anything under a folder ("customers/x"), newest first; limit
-// <= 0 means all. The first call builds the per-path index, later calls
-// only add the commits made since.
+// <= 0 means all; "" means every commit (Log). The first call builds the
+// per-path index, later calls only add the commits made since.
 func (r *Repo) History(path string, limit int) ([]Commit, error) {
+	if path == "" || path == "/" {
+		return r.Log(limit)
+	}
 	p, ok := archive.CleanPath(path)
 	if !ok {
 		return nil, fmt.Errorf("history of %q: not a path inside the archive: %w", path, ErrNotFound)

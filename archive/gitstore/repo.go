@@ -3,6 +3,7 @@ package gitstore
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -56,9 +58,10 @@ type Repo struct {
 	trees    *lru[plumbing.Hash, *tree]
 	commits  *lru[plumbing.Hash, commitHead]
 
-	writeMu  sync.Mutex
-	noSync   bool          // tests only: skip fsync to build large fixtures quickly
-	lockWait time.Duration // how long to wait for another process's lock
+	closeOnce sync.Once
+	writeMu   sync.Mutex
+	noSync    bool          // tests only: skip fsync to build large fixtures quickly
+	lockWait  time.Duration // how long to wait for another process's lock
 
 	hist history
 }
@@ -184,11 +187,14 @@ func (r *Repo) packTime() time.Time {
 // Close releases open pack files and saves the history index when a
 // CacheDir is set. The Repo must not be used afterwards.
 func (r *Repo) Close() error {
-	err := r.saveHistory()
-	for range cap(r.readers) {
-		rd := <-r.readers
-		err = errors.Join(err, rd.st.Close())
-	}
+	err := errors.New("repository already closed")
+	r.closeOnce.Do(func() {
+		err = r.saveHistory()
+		for range cap(r.readers) {
+			rd := <-r.readers
+			err = errors.Join(err, rd.st.Close())
+		}
+	})
 	return err
 }
 
@@ -365,6 +371,9 @@ func (r *Repo) withReader(fn func(*reader) error) error {
 // read again if objects/pack changed: a git gc run by a technician moves
 // loose objects into a new pack that an older storage does not know.
 func (r *Repo) object(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	if data, ok, err := r.looseObject(h, want); ok || err != nil {
+		return data, err
+	}
 	rd := <-r.readers
 	data, err := readObject(rd.st, h, want)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -383,6 +392,48 @@ func (r *Repo) object(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error)
 		return nil, fmt.Errorf("read %s %s: %w", want, h, err)
 	}
 	return data, nil
+}
+
+var zlibReaders sync.Pool
+
+// looseObject reads a loose object directly: for the objects Commit writes
+// this is a third faster than go-git's storage, which matters when the
+// history index reads every tree of a long history.
+func (r *Repo) looseObject(h plumbing.Hash, want plumbing.ObjectType) ([]byte, bool, error) {
+	hex := h.String()
+	raw, err := os.ReadFile(filepath.Join(r.commonDir, "objects", hex[:2], hex[2:]))
+	if err != nil {
+		return nil, false, nil // missing (or unreadable): look in the packs
+	}
+	var zr io.ReadCloser
+	if v := zlibReaders.Get(); v != nil {
+		zr = v.(io.ReadCloser)
+		err = zr.(zlib.Resetter).Reset(bytes.NewReader(raw), nil)
+	} else {
+		zr, err = zlib.NewReader(bytes.NewReader(raw))
+	}
+	if err != nil {
+		return nil, true, fmt.Errorf("read %s %s: %w", want, h, err)
+	}
+	defer zlibReaders.Put(zr)
+	br := bufio.NewReaderSize(zr, 64)
+	header, err := br.ReadString(0)
+	if err != nil {
+		return nil, true, fmt.Errorf("read %s %s: bad header: %w", want, h, err)
+	}
+	typ, size, ok := strings.Cut(strings.TrimSuffix(header, "\x00"), " ")
+	n, err := strconv.Atoi(size)
+	if !ok || err != nil || n < 0 || n > 1<<31 {
+		return nil, true, fmt.Errorf("read %s %s: bad header %q", want, h, header)
+	}
+	if typ != want.String() {
+		return nil, true, fmt.Errorf("%s %s is a %s: %w", want, h, typ, ErrNotFound)
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(br, data); err != nil {
+		return nil, true, fmt.Errorf("read %s %s: %w", want, h, err)
+	}
+	return data, true, nil
 }
 
 func readObject(st *filesystem.Storage, h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
