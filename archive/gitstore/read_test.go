@@ -53,6 +53,12 @@ func TestEmptyRepository(t *testing.T) {
 		if err != nil || s.Len() != 0 {
 			t.Errorf("Snapshot = %v, %v", s, err)
 		}
+		if err := r.Close(); err != nil {
+			t.Error(err)
+		}
+		if err := r.Close(); err == nil { // and does not block
+			t.Error("a second Close reported no error")
+		}
 	}
 }
 
