@@ -279,7 +279,7 @@ func (pr *parser) typeErrors(err error) {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
 		if col == 0 {
-			col = columnAt(pr.root, line)
+			col = columnAt(pr.root, line, quotedValue(m[3]))
 		}
 		pr.errAt(line+frontLine, col, "%s", humanTypeError(m[3]))
 	}
@@ -322,35 +322,45 @@ func goTypeWords(t string) string {
 	return "a mapping (key: value)"
 }
 
-// columnAt finds the column of the first value written on a line, for
-// yaml.v3 errors that only give the line.
-func columnAt(n *yaml.Node, line int) int {
-	if n == nil {
+// columnAt finds the column of a value on a line, for yaml.v3 errors that
+// only give the line: the scalar whose text is value when there is one, else
+// the first value written on the line.
+func columnAt(root *yaml.Node, line int, value string) int {
+	first := 0
+	var walk func(n *yaml.Node, isKey bool) int
+	walk = func(n *yaml.Node, isKey bool) int {
+		if n.Line == line && !isKey {
+			if value != "" && n.Kind == yaml.ScalarNode && n.Value == value {
+				return n.Column
+			}
+			if first == 0 {
+				first = n.Column
+			}
+		}
+		for i, c := range n.Content {
+			if col := walk(c, n.Kind == yaml.MappingNode && i%2 == 0); col > 0 {
+				return col
+			}
+		}
+		return 0
+	}
+	if root == nil {
 		return 1
 	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if v := n.Content[i+1]; v.Line == line {
-				return v.Column
-			}
-			if c := columnAt(n.Content[i+1], line); c > 1 {
-				return c
-			}
-		}
-		return 1
+	if col := walk(root, false); col > 0 {
+		return col
 	}
-	for _, c := range n.Content {
-		if c.Line == line && c.Kind != yaml.MappingNode {
-			return c.Column
-		}
-		if col := columnAt(c, line); col > 1 {
-			return col
-		}
+	return max(first, 1)
+}
+
+var quotedRE = regexp.MustCompile("`(.*)`")
+
+// quotedValue extracts the offending value yaml.v3 quotes in backticks.
+func quotedValue(msg string) string {
+	if m := quotedRE.FindStringSubmatch(msg); m != nil {
+		return m[1]
 	}
-	if n.Line == line {
-		return n.Column
-	}
-	return 1
+	return ""
 }
 
 func setKind(v any, k Kind) {

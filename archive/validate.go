@@ -29,7 +29,7 @@ func (pr *parser) validate() {
 		}
 	case *Training:
 		for i, s := range d.Sessions {
-			if s.Date.IsZero() {
+			if lookup(pr.at("sessions", i), "date") == nil {
 				pr.errNode(pr.at("sessions", i), "training session without a date")
 			}
 			pr.required(s.Topic, "sessions", i, "topic")
@@ -49,7 +49,7 @@ func (pr *parser) validate() {
 		}
 	case *Needs:
 		for i, n := range d.Leads {
-			if n.Date.IsZero() {
+			if lookup(pr.at("leads", i), "date") == nil {
 				pr.errNode(pr.at("leads", i), "need without a date")
 			}
 			pr.required(n.Need, "leads", i, "need")
@@ -85,9 +85,6 @@ func (pr *parser) validateCustomer(d *Customer) {
 	}
 	if c := d.Contract; c != nil && !c.Start.IsZero() && !c.End.IsZero() && c.End.Before(c.Start) {
 		pr.errNode(pr.at("contract", "end"), "contract ends (%s) before it starts (%s)", c.End, c.Start)
-	}
-	if !ValidCustomerID(pr.rec.Customer) && pr.rec.Customer != "" {
-		pr.errAt(1, 1, "customer folder %q is not a valid id: %s", pr.rec.Customer, CustomerIDHelp)
 	}
 }
 
