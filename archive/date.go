@@ -2,6 +2,7 @@ package archive
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -194,4 +195,15 @@ func describe(n *yaml.Node) string {
 		return "an alias"
 	}
 	return fmt.Sprintf("%q", n.Value)
+}
+
+// MarshalJSON writes the time as the archive does; without it the embedded
+// time.Time's RFC 3339 form (with a made-up zone) would leak into the API.
+func (t DateTime) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + t.String() + `"`), nil
+}
+
+// UnmarshalJSON reads YYYY-MM-DDTHH:MM (or "").
+func (t *DateTime) UnmarshalJSON(b []byte) error {
+	return t.UnmarshalText([]byte(strings.Trim(string(b), `"`)))
 }

@@ -1,6 +1,7 @@
 package archive_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -184,5 +185,23 @@ func TestWithUpdatesOnlyTouchedCustomers(t *testing.T) {
 	// The old snapshot is untouched: readers of it never see the update.
 	if len(s.Customer("mz-renmin-hospital").Visits) != 1 || s.Customer("new-one") != nil || before != s.Customer("mz-renmin-hospital") {
 		t.Error("With changed the original snapshot")
+	}
+}
+
+func TestDateTimeJSON(t *testing.T) {
+	v, err := archive.ParseDateTime("2026-11-20T09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(struct{ A, B archive.DateTime }{A: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); got != `{"A":"2026-11-20T09:00","B":""}` {
+		t.Errorf("json = %s", got)
+	}
+	var back struct{ A, B archive.DateTime }
+	if err := json.Unmarshal(b, &back); err != nil || !back.A.Equal(v.Time) || !back.B.IsZero() {
+		t.Errorf("round trip = %+v, %v", back, err)
 	}
 }
