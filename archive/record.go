@@ -274,8 +274,8 @@ type Reschedule struct {
 // NoAnswer records a visit where nobody answered: the standard asks for ten
 // minutes of waiting and a visit note (到访留言) left behind.
 type NoAnswer struct {
-	Waited   int  `yaml:"waited,omitempty" json:"waited,omitempty" doc:"等待分钟"`
-	NoteLeft bool `yaml:"note_left,omitempty" json:"note_left,omitempty" doc:"已留言"`
+	Waited   int   `yaml:"waited,omitempty" json:"waited,omitempty" doc:"等待分钟"`
+	NoteLeft bool  `yaml:"note_left,omitempty" json:"note_left,omitempty" doc:"已留言"`
 	Extra    Extra `yaml:",inline" json:"extra,omitempty"`
 }
 
