@@ -89,6 +89,7 @@ type layoutData struct {
 	Static      string
 	Print       bool
 	Query       string // the search box's text
+	Logout      bool   // a logged-in viewer of a site with auth: offer to log out
 	Data        any
 }
 
@@ -108,6 +109,7 @@ func (s *Server) renderWith(w http.ResponseWriter, r *http.Request, status int, 
 	ld.Lang, ld.Langs = lang, i18n.Langs
 	ld.ArchiveName = snap.Settings.Name
 	ld.Viewer = s.viewOf(r).Viewer
+	ld.Logout = s.loggedIn && !ld.Viewer.Anonymous()
 	ld.Commit = snap.Commit
 	ld.Here = r.URL.RequestURI()
 	ld.Static = s.pages.static

@@ -71,6 +71,12 @@ type Server struct {
 	Headers func(http.Handler) http.Handler
 	// Mount adds routes of other packages (/login, /logout).
 	Mount func(mux *http.ServeMux)
+	// restrictedRead records that the viewer in ctx read a restricted
+	// customer's folder or record (UseAuth: the audit log); nil records
+	// nothing.
+	restrictedRead func(ctx context.Context, customer, path string)
+	// loggedIn is set by UseAuth: pages then offer a logout button.
+	loggedIn bool
 
 	Logger *slog.Logger
 	Now    func() time.Time

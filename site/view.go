@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -17,6 +18,8 @@ type view struct {
 	Viewer access.Viewer
 	policy access.Policy
 	live   *archive.Snapshot // the rules and restrictions in force now
+	ctx    context.Context
+	audit  func(ctx context.Context, customer, path string) // nil: no audit
 }
 
 // viewOf returns the view of the person making the request. The rules
@@ -29,7 +32,7 @@ func (s *Server) viewOf(r *http.Request) view {
 		}
 	}
 	live := s.live.Snapshot()
-	return view{Viewer: v, policy: access.Policy{Settings: live.Settings}, live: live}
+	return view{Viewer: v, policy: access.Policy{Settings: live.Settings}, live: live, ctx: r.Context(), audit: s.restrictedRead}
 }
 
 // visible reports whether the viewer may see a customer now. A customer
@@ -51,7 +54,19 @@ func (v view) folder(snap *archive.Snapshot, id string) (*archive.Folder, error)
 	if red == nil {
 		return nil, notFound(fmt.Errorf("customer %q hidden from %q", id, v.Viewer.Name))
 	}
+	v.audited(id, "customers/"+id)
 	return red, nil
+}
+
+// audited records a read of a customer restricted today (a folder or one
+// of its records): who saw a confidential customer must be answerable.
+func (v view) audited(customer, path string) {
+	if v.audit == nil || customer == "" {
+		return
+	}
+	if f := v.live.Customer(customer); f != nil && access.Restricted(f) {
+		v.audit(v.ctx, customer, path)
+	}
 }
 
 // customers returns every customer of the live archive the viewer may see,
@@ -75,6 +90,7 @@ func (v view) record(snap *archive.Snapshot, path string) (*archive.Record, erro
 	if r == nil {
 		return nil, notFound(fmt.Errorf("record %q", path))
 	}
+	v.audited(archive.CustomerOf(path), path)
 	return r, nil
 }
 
