@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/gitstore"
+)
+
+// exitError carries an exit code without printing anything more: the
+// command has already said what is wrong (dangan check's problem list).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// app holds what every command shares: the global flags and the streams,
+// passed in so tests run the whole CLI in-process.
+type app struct {
+	archiveDir string
+	dataDir    string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	logger     *slog.Logger
+}
+
+// Run is the whole command line; main only adds signals and the exit.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		fmt.Fprintf(stderr, "dangan: %v\n", err)
+		return 1
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dangan",
+		Short: "客户维护档案: a customer maintenance archive kept as markdown in git",
+		Long: `dangan keeps a telecom branch's customer maintenance archive (客户维护档案)
+as markdown files with YAML front matter in a git repository, checks it,
+indexes it for search and serves it as a web site.
+
+The archive is found from --archive, else $DANGAN_ARCHIVE, else the
+current directory. dangan keeps its own state (index, users, audit log) in
+--data, by default the .dangan folder of the archive, which the archive's
+.gitignore excludes: it is never committed.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&a.archiveDir, "archive", os.Getenv("DANGAN_ARCHIVE"), "the archive's git repository (default $DANGAN_ARCHIVE, else the current directory)")
+	root.PersistentFlags().StringVar(&a.dataDir, "data", "", "where dangan keeps its own state (default ARCHIVE/.dangan)")
+	root.AddCommand(a.checkCommand(), a.initCommand(), a.demoCommand(), a.indexCommand(), a.searchCommand(), a.serveCommand(), a.userCommand(), a.auditCommand())
+	return root
+}
+
+// archivePath is the archive folder the flags name.
+func (a *app) archivePath() string {
+	if a.archiveDir != "" {
+		return a.archiveDir
+	}
+	return "."
+}
+
+// data is the state folder, created on first use.
+func (a *app) data() (string, error) {
+	d := a.dataDir
+	if d == "" {
+		d = filepath.Join(a.archivePath(), ".dangan")
+	}
+	if err := os.MkdirAll(d, 0o700); err != nil {
+		return "", fmt.Errorf("create data folder: %w", err)
+	}
+	return d, nil
+}
+
+// openRepo opens the archive's repository with its history cache in the
+// data folder, so history stays fast across runs.
+func (a *app) openRepo() (*gitstore.Repo, error) {
+	dir := a.archivePath()
+	repo, err := gitstore.Open(dir)
+	if errors.Is(err, gitstore.ErrNotARepository) {
+		return nil, fmt.Errorf("%s is not an archive (no git repository there): pass --archive DIR, set DANGAN_ARCHIVE, or create one with: dangan init DIR", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", dir, err)
+	}
+	if d, err := a.data(); err == nil {
+		repo.CacheDir = filepath.Join(d, "cache")
+	}
+	repo.Logger = a.logger
+	return repo, nil
+}
+
+// headSnapshot loads the archive as of its branch head.
+func (a *app) headSnapshot(repo *gitstore.Repo) (*archive.Snapshot, error) {
+	head, err := repo.Head()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", repo.Dir(), err)
+	}
+	if head == "" {
+		return nil, fmt.Errorf("%s has no commits yet: add records and commit them, or start with: dangan init DIR", repo.Dir())
+	}
+	return repo.Snapshot(head)
+}
