@@ -20,6 +20,9 @@ func TestBrowser(t *testing.T) {
 		must(t, "open home and search", chromedp.Do(ctx,
 			chromedp.Navigate(f.url+"/"),
 			chromedp.WaitVisible(chromedp.CSS("#q-home")),
+		))
+		screenshots(t, ctx, "home")
+		must(t, "search from home", chromedp.Do(ctx,
 			chromedp.SendKeys(chromedp.CSS("#q-home"), "交换机"),
 			chromedp.Click(chromedp.CSS("form.bigsearch button[type=submit]")),
 			chromedp.WaitVisible(chromedp.CSS("main")),
@@ -92,7 +95,8 @@ func TestBrowser(t *testing.T) {
 		}
 		must(t, "compare the two newest versions", chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS("form.compare button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS("h1")),
+			// Only the diff page has this list; h1 would match the history page.
+			chromedp.WaitVisible(chromedp.CSS("dl.diff-sides")),
 		))
 		if got := eval[string](t, ctx, "location.pathname"); got != "/diff/"+path {
 			t.Fatalf("compare led to %q, want /diff/%s", got, path)
@@ -147,6 +151,9 @@ func TestBrowser(t *testing.T) {
 		))
 		if title := eval[string](t, ctx, `document.querySelector("h1").textContent`); !strings.Contains(title, "恶意内容测试") {
 			t.Fatalf("hostile note page has heading %q; wrong page?", title)
+		}
+		if body := eval[string](t, ctx, "document.body.innerText"); !strings.Contains(body, "click") {
+			t.Errorf("the note's link text \"click\" is not on the page; was the body rendered at all?")
 		}
 		if n := eval[int](t, ctx, `document.querySelectorAll('a[href^="javascript:" i]').length`); n > 0 {
 			t.Errorf("the page has %d javascript: links", n)
