@@ -70,10 +70,17 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the topology <svg> has no groups or text: nothing drawn")
 		}
 		screenshots(t, ctx, "customer")
-		must(t, "scroll to diagram", chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("#topology svg"))))
-		shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#topology")))
-		must(t, "screenshot diagram", err)
-		writeScreenshot(t, "diagram-desktop.png", shot)
+		for _, size := range []struct {
+			label string
+			width int64
+		}{{"phone", 412}, {"desktop", 1280}} {
+			must(t, "scroll to diagram", chromedp.Do(ctx,
+				chromedp.EmulateViewport(size.width, 900),
+				chromedp.ScrollIntoView(chromedp.CSS("#topology svg"))))
+			shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#topology")))
+			must(t, "screenshot diagram", err)
+			writeScreenshot(t, "diagram-"+size.label+".png", shot)
+		}
 		noCSPErrors(t, cons)
 	})
 
