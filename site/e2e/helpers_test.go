@@ -102,9 +102,14 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal("the demo archive has no customer with a topology.md")
 	}
 	hostile := "customers/" + customer + "/notes/xss-probe.md"
+	// A fixed clock, at the end of the demo's last day, keeps the commit id
+	// and the pages (and so the screenshots) the same from run to run.
+	today := demo.DefaultToday
+	now := time.Date(today.Year, today.Month, today.Day, 23, 0, 0, 0, time.Local)
+	repo.Now = func() time.Time { return now }
 	head, err = repo.Commit(ctx, gitstore.Change{
 		Parent:  head,
-		Author:  gitstore.Signature{Name: "测试", Email: "e2e@example.cn", When: time.Now()},
+		Author:  gitstore.Signature{Name: "测试", Email: "e2e@example.cn", When: now},
 		Message: "e2e: hostile note",
 		Files:   []gitstore.FileChange{{Path: hostile, Data: []byte(hostileNote)}},
 	})
@@ -118,7 +123,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}),
-		DefaultViewer: access.Viewer{Name: "admin", DisplayName: "管理员", Role: access.Admin}, Logger: logger}
+		DefaultViewer: access.Viewer{Name: "admin", DisplayName: "管理员", Role: access.Admin}, Logger: logger,
+		Now: func() time.Time { return now }}
 	if err := s.Open(ctx); err != nil {
 		t.Fatalf("open site: %v", err)
 	}
