@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -152,10 +153,15 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("hostile note runs no script", func(t *testing.T) {
 		ctx, cons := f.tab(t)
-		must(t, "open hostile note", chromedp.Do(ctx,
-			chromedp.Navigate(f.url+"/records/"+f.hostile),
-			chromedp.WaitVisible(chromedp.CSS("h1")),
-		))
+		resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(f.url+"/records/"+f.hostile))
+		must(t, "open hostile note", err)
+		must(t, "wait for hostile note", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("h1"))))
+		// The policy is the second line of defence: were the renderer to let
+		// a script through, the browser must still refuse to run it.
+		csp, _ := headerValue(resp.Headers, "Content-Security-Policy")
+		if csp == "" || strings.Contains(csp, "unsafe-inline") && strings.Contains(csp, "script-src") {
+			t.Errorf("the note page's Content-Security-Policy %q does not forbid inline script", csp)
+		}
 		if title := eval[string](t, ctx, `document.querySelector("h1").textContent`); !strings.Contains(title, "恶意内容测试") {
 			t.Fatalf("hostile note page has heading %q; wrong page?", title)
 		}
@@ -226,6 +232,18 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
 	return v
+}
+
+// headerValue looks a header up regardless of case: the protocol reports
+// them as the server spelled them.
+func headerValue(h network.Headers, name string) (string, bool) {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			s, ok := v.(string)
+			return s, ok
+		}
+	}
+	return "", false
 }
 
 func must(t *testing.T, what string, err error) {
