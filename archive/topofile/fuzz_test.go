@@ -2,6 +2,7 @@ package topofile_test
 
 import (
 	"errors"
+	"github.com/dangan-archive/dangan/internal/shared"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func addZooSeeds(f *testing.F, ext string) {
 	if ext != ".gml" {
 		return
 	}
-	dir := zooDir(f)
+	dir := shared.ZooDir(f)
 	for _, name := range []string{"Abilene.gml", "Uninett2011.gml"} {
 		if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			f.Add(data)

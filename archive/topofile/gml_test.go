@@ -1,6 +1,7 @@
 package topofile_test
 
 import (
+	"github.com/dangan-archive/dangan/internal/shared"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ var zoo = []struct {
 }
 
 func TestReadZoo(t *testing.T) {
-	dir := zooDir(t)
+	dir := shared.ZooDir(t)
 	for _, z := range zoo {
 		t.Run(z.file, func(t *testing.T) {
 			g := mustRead(t, filepath.Join(dir, z.file))
@@ -159,7 +160,7 @@ func TestReadByExtension(t *testing.T) {
 }
 
 func BenchmarkReadGML(b *testing.B) {
-	dir := zooDir(b)
+	dir := shared.ZooDir(b)
 	for _, name := range []string{"Abilene.gml", "Kdl.gml"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

@@ -2,6 +2,7 @@ package topofile_test
 
 import (
 	"flag"
+	"github.com/dangan-archive/dangan/internal/shared"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,7 +75,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // checker would: unique well-formed ids, every link end defined, nothing
 // dropped.
 func TestRecordsZoo(t *testing.T) {
-	dir := zooDir(t)
+	dir := shared.ZooDir(t)
 	for _, z := range zoo {
 		t.Run(z.file, func(t *testing.T) {
 			g := mustRead(t, filepath.Join(dir, z.file))

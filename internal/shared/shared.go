@@ -1,4 +1,6 @@
-package topofile_test
+// Package shared finds the data every developer and CI run has beside the
+// repository (../shared: real operator topologies), for tests.
+package shared
 
 import (
 	"os"
@@ -6,10 +8,10 @@ import (
 	"testing"
 )
 
-// zooDir finds the shared topology-zoo files: $DANGAN_SHARED, else
+// ZooDir finds the shared topology-zoo files: $DANGAN_SHARED, else
 // ../shared beside the repository root (the directory holding go.mod).
 // Missing data fails in CI and skips elsewhere.
-func zooDir(tb testing.TB) string {
+func ZooDir(tb testing.TB) string {
 	tb.Helper()
 	shared := os.Getenv("DANGAN_SHARED")
 	if shared == "" {
