@@ -310,6 +310,16 @@ func TestAuthMarketingHidesSerial(t *testing.T) {
 			t.Errorf("marketing sees serial %s", serial)
 		}
 	}
+	// Columns of hidden fields are not even announced: no blank headings.
+	for _, heading := range []string{"序列号", "管理地址"} {
+		if strings.Contains(text(find(t, res.Doc, "table.devices thead")), heading) {
+			t.Errorf("marketing's device table has a %s column", heading)
+		}
+	}
+	admin := as.get(t, "/customers/mz-renmin-hospital", as.login(t, "wangfang", "/customers/mz-renmin-hospital"))
+	if !strings.Contains(text(find(t, admin.Doc, "table.devices thead")), "序列号") {
+		t.Errorf("the technician's device table lost its serial column")
+	}
 	// The restricted customer does not exist for them.
 	if res := as.get(t, "/customers/mz-gongan", cookie); res.StatusCode != http.StatusNotFound {
 		t.Errorf("marketing GET restricted customer: status %d, want 404", res.StatusCode)

@@ -40,6 +40,8 @@ func markOf(d, today archive.Date, days int) mark {
 // matter with what pages mark (late, short, past warranty) worked out, and
 // the body rendered. The same view is used on the customer page and on the
 // record's own page, so both always show a record the same way.
+type deviceCols struct{ Serial, MgmtIP, Location, Utilisation bool }
+
 type recordView struct {
 	Rec     *archive.Record
 	Version string // commit links pin to, "" for the live archive
@@ -50,6 +52,10 @@ type recordView struct {
 	ContractMark mark
 	Devices      *archive.Devices
 	DeviceRows   []deviceRow
+	// DeviceCols says which optional device columns have a value in some
+	// row: a column that is empty everywhere (often because the viewer's
+	// role may not see it) is left out rather than shown as a blank heading.
+	DeviceCols deviceCols
 	Topology     *archive.Topology
 	Projects     []projectRow
 	Training     *archive.Training
@@ -109,6 +115,10 @@ func (s *Server) newRecordView(r *archive.Record, settings archive.Settings, tod
 			}
 			row.Busy = dev.Utilisation != nil && rules.UtilisationPercent > 0 && *dev.Utilisation >= rules.UtilisationPercent
 			v.DeviceRows = append(v.DeviceRows, row)
+			v.DeviceCols.Serial = v.DeviceCols.Serial || dev.Serial != ""
+			v.DeviceCols.MgmtIP = v.DeviceCols.MgmtIP || dev.MgmtIP != ""
+			v.DeviceCols.Location = v.DeviceCols.Location || dev.Location != ""
+			v.DeviceCols.Utilisation = v.DeviceCols.Utilisation || dev.Utilisation != nil
 		}
 	case *archive.Topology:
 		v.Topology, extra = d, d.Extra
