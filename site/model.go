@@ -56,16 +56,16 @@ type recordView struct {
 	// row: a column that is empty everywhere (often because the viewer's
 	// role may not see it) is left out rather than shown as a blank heading.
 	DeviceCols deviceCols
-	Topology     *archive.Topology
-	Projects     []projectRow
-	Training     *archive.Training
-	Spares       *archive.Spares
-	Parts        []partRow
-	Needs        *archive.Needs
-	Visit        *archive.Visit
-	Open         bool // a visit whose follow-up has not happened yet
-	Page         *archive.Page
-	Extra        []extraRow
+	Topology   *archive.Topology
+	Projects   []projectRow
+	Training   *archive.Training
+	Spares     *archive.Spares
+	Parts      []partRow
+	Needs      *archive.Needs
+	Visit      *archive.Visit
+	Open       bool // a visit whose follow-up has not happened yet
+	Page       *archive.Page
+	Extra      []extraRow
 }
 
 type deviceRow struct {
