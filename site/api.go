@@ -78,22 +78,11 @@ func toAPIRecord(r *archive.Record) apiRecord {
 
 // handleAPICustomer returns a customer's records, now or ?at= a day.
 func (s *Server) handleAPICustomer(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	if !archive.ValidCustomerID(id) {
-		return notFound(fmt.Errorf("bad customer id %q", id))
-	}
-	at, err := s.versionOf(r)
+	f, q, err := s.requestedFolder(r)
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshotFor(at, id)
-	if err != nil {
-		return err
-	}
-	f, err := s.viewOf(r).folder(snap, id)
-	if err != nil {
-		return err
-	}
+	snap := q.snap
 	out := struct {
 		ID       string            `json:"id"`
 		Name     string            `json:"name"`
@@ -114,26 +103,11 @@ func (s *Server) handleAPICustomer(w http.ResponseWriter, r *http.Request) error
 // handleAPIRecord returns one record: its content (redacted for the
 // viewer), its version (blob id) and its parsed fields.
 func (s *Server) handleAPIRecord(w http.ResponseWriter, r *http.Request) error {
-	p, err := cleanPathValue(r)
+	rec, q, err := s.requestedRecord(r)
 	if err != nil {
 		return err
 	}
-	if archive.PlaceOf(p).Kind == "" {
-		return notFound(fmt.Errorf("%s is not a record", p))
-	}
-	at, err := s.versionOf(r)
-	if err != nil {
-		return err
-	}
-	snap, err := s.snapshotFor(at, archive.CustomerOf(p))
-	if err != nil {
-		return err
-	}
-	v := s.viewOf(r)
-	rec, err := v.record(snap, p)
-	if err != nil {
-		return err
-	}
+	snap, v, p := q.snap, q.view, rec.Path
 	f, err := s.Store.ReadFile(snap.Commit, p)
 	if err != nil {
 		return err

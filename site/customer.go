@@ -1,10 +1,7 @@
 package site
 
 import (
-	"fmt"
 	"net/http"
-
-	"github.com/dangan-archive/dangan/archive"
 )
 
 // handleCustomer shows one customer's archive, now or as of a past day
@@ -20,23 +17,10 @@ func (s *Server) handleCustomerPrint(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) customerPage(w http.ResponseWriter, r *http.Request, print bool) error {
-	id := r.PathValue("id")
-	if !archive.ValidCustomerID(id) {
-		return notFound(fmt.Errorf("bad customer id %q", id))
-	}
-	at, err := s.versionOf(r)
+	f, q, err := s.requestedFolder(r)
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshotFor(at, id)
-	if err != nil {
-		return err
-	}
-	v := s.viewOf(r)
-	f, err := v.folder(snap, id)
-	if err != nil {
-		return err
-	}
-	cv := s.newCustomerView(r.Context(), f, snap, at, v.hide())
+	cv := s.newCustomerView(r.Context(), f, q.snap, q.at, q.view.hide())
 	return s.renderWith(w, r, http.StatusOK, "customer", layoutData{Title: cv.Name, Print: print, Data: cv})
 }

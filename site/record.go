@@ -26,26 +26,11 @@ func cleanPathValue(r *http.Request) (string, error) {
 // handleRecord shows one record: its fields as tables, its body, its
 // problems; now, as of a day or at a commit.
 func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) error {
-	p, err := cleanPathValue(r)
+	rec, q, err := s.requestedRecord(r)
 	if err != nil {
 		return err
 	}
-	if archive.PlaceOf(p).Kind == "" {
-		return notFound(fmt.Errorf("%s is not a record", p))
-	}
-	at, err := s.versionOf(r)
-	if err != nil {
-		return err
-	}
-	snap, err := s.snapshotFor(at, archive.CustomerOf(p))
-	if err != nil {
-		return err
-	}
-	v := s.viewOf(r)
-	rec, err := v.record(snap, p)
-	if err != nil {
-		return err
-	}
+	at, snap := q.at, q.snap
 	page := recordPage{View: s.newRecordView(rec, snap.Settings, s.recordToday(at), at.Pin()), At: at}
 	if c := rec.Customer; c != "" {
 		if f := snap.Customer(c); f != nil {
