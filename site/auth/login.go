@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -53,18 +54,9 @@ const maxLoginForm = 16 << 10
 // failures). Cross-site posts are refused: a login forced on someone's
 // browser would make them work under the attacker's account.
 func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "请使用登录表单。", http.StatusMethodNotAllowed)
+	ctx, ok := a.samePost(w, r, "请使用登录表单。")
+	if !ok {
 		return
-	}
-	if err := a.crossOrigin().Check(r); err != nil {
-		a.denyCrossOrigin(w, r)
-		return
-	}
-	ctx := r.Context()
-	if ClientAddrFrom(ctx) == "" {
-		ctx = contextWithAddr(ctx, a.ClientAddr(r))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxLoginForm)
 	if err := r.ParseForm(); err != nil {
@@ -107,22 +99,34 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, form.Next, http.StatusSeeOther)
 }
 
-// Logout handles POST /logout: the session ends on the server (the cookie
-// alone would be a promise the browser may not keep), the cookie is
-// deleted and the browser sent to the login page.
-func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) {
+// samePost admits only a same-site POST (login and logout change state,
+// so neither a GET nor another site may trigger them) and returns the
+// request's context carrying the client's address for the audit log. On
+// refusal it has answered, with wrongMethod for a non-POST.
+func (a *Authenticator) samePost(w http.ResponseWriter, r *http.Request, wrongMethod string) (context.Context, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "请使用退出按钮。", http.StatusMethodNotAllowed)
-		return
+		http.Error(w, wrongMethod, http.StatusMethodNotAllowed)
+		return nil, false
 	}
 	if err := a.crossOrigin().Check(r); err != nil {
 		a.denyCrossOrigin(w, r)
-		return
+		return nil, false
 	}
 	ctx := r.Context()
 	if ClientAddrFrom(ctx) == "" {
 		ctx = contextWithAddr(ctx, a.ClientAddr(r))
+	}
+	return ctx, true
+}
+
+// Logout handles POST /logout: the session ends on the server (the cookie
+// alone would be a promise the browser may not keep), the cookie is
+// deleted and the browser sent to the login page.
+func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) {
+	ctx, ok := a.samePost(w, r, "请使用退出按钮。")
+	if !ok {
+		return
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
 		if s, ok := a.Sessions.Lookup(c.Value); ok {
