@@ -17,9 +17,9 @@ import (
 // syncIndex brings the index in the data folder to the archive's head,
 // rebuilding it when asked or when it cannot be updated.
 func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progress bool) (*index.Index, error) {
-	snap, err := a.headSnapshot(repo)
+	head, err := repo.Head()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", repo.Dir(), err)
 	}
 	d, err := a.data()
 	if err != nil {
@@ -35,6 +35,16 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 	if why := ix.Stale(); why != "" {
 		fmt.Fprintf(a.stderr, "rebuilding the index: %s\n", why)
 		rebuild = true
+	}
+	// An index already at the head needs no snapshot: parsing a large
+	// archive costs seconds that every `dangan search` would pay.
+	if !rebuild && head != "" && ix.Commit() == head {
+		return ix, nil
+	}
+	snap, err := a.headSnapshot(repo)
+	if err != nil {
+		ix.Close()
+		return nil, err
 	}
 	switch {
 	case rebuild || ix.Commit() == "":
