@@ -187,3 +187,27 @@ func TestHelpForEveryCommand(t *testing.T) {
 		t.Errorf("unknown command: exit %d, %q", code, errOut)
 	}
 }
+
+// TestCheckWarningsDoNotFail: an archive with only warnings prints them
+// and exits 0.
+func TestCheckWarningsDoNotFail(t *testing.T) {
+	src := t.TempDir()
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(src, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("customers/a/customer.md", "---\nkind: customer\nname: 甲\n---\n")
+	write("customers/a/visits/2026-11-20-repair.md", "---\nkind: visit\ntype: repair\ntechnician: liqiang\noutcome: escalated\nescalated_to: 派单中心\n---\n")
+	dir := commitDir(t, src)
+	code, out, errOut := run(t, "", "--archive", dir, "check")
+	if code != 0 {
+		t.Errorf("exit %d with warnings only, want 0; stderr %s", code, errOut)
+	}
+	if !strings.Contains(out, "customers/a/visits/2026-11-20-repair.md:5:10: warning: escalated visit without a follow_up date") {
+		t.Errorf("warning not printed: %q", out)
+	}
+}
