@@ -23,6 +23,11 @@ func (s *Server) Handler() http.Handler {
 	app.HandleFunc("GET /api/customers", s.api(s.handleAPICustomerIndex))
 	app.HandleFunc("GET /api/customers/{id}", s.api(s.handleAPICustomer))
 	app.HandleFunc("GET /api/records/{path...}", s.api(s.handleAPIRecord))
+	// Each feature registers its own routes in a file of its own.
+	s.editRoutes(app)
+	s.leadRoutes(app)
+	s.importRoutes(app)
+
 	app.HandleFunc("/api/", s.api(s.handleNotFound))
 	app.HandleFunc("/", s.page(s.handleNotFound))
 	if s.Mount != nil {
@@ -36,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 	root := http.NewServeMux()
 	root.Handle("GET /static/", s.staticHandler())
 	root.HandleFunc("GET /healthz", s.handleHealth)
+	s.rootRoutes(root) // outside authentication: webhooks with their own secret
 	root.Handle("/", inner)
 
 	headers := s.Headers

