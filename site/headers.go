@@ -2,9 +2,10 @@ package site
 
 import "net/http"
 
-// ContentSecurityPolicy allows only the site's own styles and images: no
-// script at all, no inline style, no frames, forms posting only home.
-const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// ContentSecurityPolicy allows only the site's own styles, images and
+// scripts (the dashboard's charts): no inline script or style, no frames,
+// forms posting only home.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // SecurityHeaders is the minimal set of security headers the site needs;
 // site/auth's middleware replaces it in production (Server.Headers).
