@@ -40,6 +40,7 @@ var (
 	liqiang   = access.Viewer{Name: "liqiang", DisplayName: "李强", Role: access.Technician}
 	wangfang  = access.Viewer{Name: "wangfang", DisplayName: "王芳", Role: access.Technician}
 	marketing = access.Viewer{Name: "shichang", DisplayName: "市场部", Role: access.Marketing}
+	zhangwei  = access.Viewer{Name: "zhangwei", DisplayName: "张伟", Role: access.AccountManager}
 )
 
 // fixture is a git archive made of testdata/v1.txtar then v2.txtar.
@@ -83,15 +84,7 @@ func pngBytes(tb testing.TB) []byte {
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	dir := filepath.Join(tb.TempDir(), "archive")
-	repo, err := gitstore.Init(dir, false)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { repo.Close() })
-	repo.Logger = slog.New(slog.DiscardHandler)
-	fx := &fixture{Repo: repo, Dir: dir}
-	repo.Now = func() time.Time { return fx.clock }
+	fx := emptyFixture(tb)
 	v1 := readTxtar(tb, "v1.txtar")
 	v1 = append(v1,
 		gitstore.FileChange{Path: "customers/mz-tax/customer.md", Data: gbkProfile(tb)},
@@ -101,6 +94,21 @@ func newFixture(tb testing.TB) *fixture {
 	)
 	fx.First = fx.commit(tb, day1, "liqiang", "建立米脂分公司客户档案", v1)
 	fx.Second = fx.commit(tb, day2, "李强", "核心交换机固件升级；记录 7 月维修", readTxtar(tb, "v2.txtar"))
+	return fx
+}
+
+// emptyFixture is a new git repository with no commit.
+func emptyFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "archive")
+	repo, err := gitstore.Init(dir, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { repo.Close() })
+	repo.Logger = slog.New(slog.DiscardHandler)
+	fx := &fixture{Repo: repo, Dir: dir}
+	repo.Now = func() time.Time { return fx.clock }
 	return fx
 }
 
@@ -136,14 +144,19 @@ type options struct {
 	index bool
 }
 
-var viewers = map[string]access.Viewer{"admin": admin, "liqiang": liqiang, "wangfang": wangfang, "marketing": marketing}
+var viewers = map[string]access.Viewer{"admin": admin, "liqiang": liqiang, "wangfang": wangfang, "marketing": marketing, "zhangwei": zhangwei}
 
 // shared diagram renderer: graphviz is the costly part of a page.
 var diagrams = diagram.New(diagram.Config{Logger: slog.New(slog.DiscardHandler)})
 
 func newServer(tb testing.TB, opts options) *testServer {
 	tb.Helper()
-	fx := newFixture(tb)
+	return newServerOn(tb, newFixture(tb), opts)
+}
+
+// newServerOn runs the site over a given fixture.
+func newServerOn(tb testing.TB, fx *fixture, opts options) *testServer {
+	tb.Helper()
 	s := &site.Server{
 		Store:         fx.Repo,
 		Diagrams:      diagrams,
