@@ -40,7 +40,14 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := diffPage{Path: p, Title: p, From: from, To: to}
+	var recs []*archive.Record
+	if c := archive.CustomerOf(p); c != "" {
+		recs = folderRecords(s.live.Snapshot().Customer(c))
+	} else if rec := s.live.Snapshot().Record(p); rec != nil {
+		recs = []*archive.Record{rec}
+	}
+	cs := s.readableCommits(r, v, recs, []gitstore.Commit{from, to})
+	page := diffPage{Path: p, Title: p, From: cs[0], To: cs[1]}
 	if rec := s.live.Snapshot().Record(p); rec != nil {
 		page.Title = recordTitle(s.catalog(r), rec)
 	}

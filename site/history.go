@@ -61,5 +61,14 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	if len(page.Commits) == 0 {
 		return notFound(fmt.Errorf("no history for %q", p))
 	}
+	var recs []*archive.Record
+	if page.Customer != "" {
+		recs = folderRecords(live.Customer(page.Customer))
+	} else if rec := live.Record(p); rec != nil {
+		recs = []*archive.Record{rec}
+	} else if page.Folder {
+		recs = live.Guides()
+	}
+	page.Commits = s.readableCommits(r, v, recs, page.Commits)
 	return s.renderWith(w, r, http.StatusOK, "history", layoutData{Title: page.Name, Data: page})
 }
