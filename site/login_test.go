@@ -348,3 +348,26 @@ func TestAuthRestrictedReadAudited(t *testing.T) {
 		t.Errorf("restricted reads = %+v, want one by wangfang of customers/mz-gongan", reads)
 	}
 }
+
+// TestAuthRestrictedSearchAudited: a search hit shows a snippet of the
+// record, so a hit of a restricted customer is a read and is audited.
+func TestAuthRestrictedSearchAudited(t *testing.T) {
+	as := newAuthServer(t)
+	cookie := as.login(t, "wangfang", "/")
+	if res := as.get(t, "/search?q=ZTE5960NEWSECRET", cookie); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "mz-gongan") {
+		t.Fatalf("assigned technician searching the restricted serial: status %d, no hit of mz-gongan:\n%s", res.StatusCode, res.Body)
+	}
+	events, err := as.Auth.Audit.Read(time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, e := range events {
+		if e.Type == auth.EventRestrictedRead && e.Actor == "wangfang" && e.Customer == "mz-gongan" && e.Path == "customers/mz-gongan/devices.md" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no restricted read of customers/mz-gongan/devices.md by wangfang in the audit log: %+v", events)
+	}
+}
