@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dangan-archive/dangan/archive/access"
+	"github.com/dangan-archive/dangan/archive/gitstore"
 	"github.com/dangan-archive/dangan/site/auth"
 )
 
@@ -47,6 +48,7 @@ func (s *Server) UseAuth(a *auth.Authenticator) {
 		}
 	}
 	s.loggedIn = true
+	s.Author = func(v access.Viewer) gitstore.Signature { return authorFromUsers(a.Users, v, s.Now()) }
 }
 
 // publicPath reports whether a request may be answered without login:

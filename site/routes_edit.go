@@ -3,4 +3,7 @@ package site
 import "net/http"
 
 // editRoutes registers the routes for editing records, visits, customers, uploads.
-func (s *Server) editRoutes(app *http.ServeMux) {}
+func (s *Server) editRoutes(app *http.ServeMux) {
+	app.HandleFunc("PUT /api/records/{path...}", s.api(s.handleAPISave))
+	app.HandleFunc("DELETE /api/records/{path...}", s.api(s.handleAPIDelete))
+}

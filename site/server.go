@@ -77,6 +77,9 @@ type Server struct {
 	restrictedRead func(ctx context.Context, customer, path string)
 	// loggedIn is set by UseAuth: pages then offer a logout button.
 	loggedIn bool
+	// Author is who a save by v is committed as (UseAuth: the user
+	// store's display name and email); nil: the viewer's own names.
+	Author func(v access.Viewer) gitstore.Signature
 
 	Logger *slog.Logger
 	Now    func() time.Time
