@@ -189,11 +189,27 @@ type Part struct {
 // Short reports how many parts are missing (0 when the plan is covered).
 func (p Part) Short() int { return max(0, p.Required-p.OnHand) }
 
-// Needs is leads.md: business needs the staff noticed at the customer.
+// Needs is leads.md: business needs the staff noticed at the customer, and
+// where marketing follows up the leads dangan derives for the customer.
 type Needs struct {
 	Kind  Kind   `yaml:"kind" json:"kind"`
 	Leads []Need `yaml:"leads,omitempty" json:"leads,omitempty" doc:"需求"`
-	Extra Extra  `yaml:",inline" json:"extra,omitempty"`
+	// Tracked holds the status marketing gave each lead of the customer
+	// (derived leads and the needs above alike), one entry per lead id;
+	// the site writes it as a commit, so git keeps its history.
+	Tracked []Tracked `yaml:"tracked,omitempty" json:"tracked,omitempty" doc:"商机跟进"`
+	Extra   Extra     `yaml:",inline" json:"extra,omitempty"`
+}
+
+// Tracked is marketing's follow-up of one lead (商机跟进): its status, who set
+// it and when.
+type Tracked struct {
+	Lead   string `yaml:"lead" json:"lead" doc:"商机编号" required:"true"`
+	Status string `yaml:"status" json:"status" doc:"状态" required:"true"`
+	By     string `yaml:"by,omitempty" json:"by,omitempty" doc:"跟进人"`
+	Date   Date   `yaml:"date,omitempty" json:"date,omitempty" doc:"日期"`
+	Note   string `yaml:"note,omitempty" json:"note,omitempty" doc:"备注"`
+	Extra  Extra  `yaml:",inline" json:"extra,omitempty"`
 }
 
 // Need is one potential business need (客户潜在业务需求) written down by staff.

@@ -23,6 +23,7 @@ var enums = map[string][]string{
 	"VisitType":          toStrings(VisitTypes),
 	"Outcome":            toStrings(Outcomes),
 	"leads.status":       LeadStatuses,
+	"tracked.status":     LeadStatuses,
 	"milestones.status":  MilestoneStatuses,
 	"visit.satisfaction": Satisfactions,
 }

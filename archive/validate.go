@@ -57,6 +57,17 @@ func (pr *parser) validate() {
 				pr.errNode(pr.at("leads", i, "status"), "unknown status %q; use one of %s", n.Status, strings.Join(LeadStatuses, ", "))
 			}
 		}
+		seen := map[string]bool{}
+		for i, t := range d.Tracked {
+			pr.required(t.Lead, "tracked", i, "lead")
+			if seen[t.Lead] && t.Lead != "" {
+				pr.warnNode(pr.at("tracked", i, "lead"), "lead %q is tracked twice; the last entry counts", t.Lead)
+			}
+			seen[t.Lead] = true
+			if !slices.Contains(LeadStatuses, t.Status) {
+				pr.errNode(pr.at("tracked", i, "status"), "unknown status %q; use one of %s", t.Status, strings.Join(LeadStatuses, ", "))
+			}
+		}
 	case *Visit:
 		pr.validateVisit(d)
 	}

@@ -70,10 +70,10 @@ func (p Policy) CheckChange(v Viewer, f *archive.Folder, path string, old, new [
 		return fmt.Errorf("%w: %s may not change %s", ErrForbidden, nameOf(v), path)
 	}
 	if v.Role == Marketing {
-		if old == nil || new == nil {
-			return fmt.Errorf("%w: marketing may not create or delete %s, only set the status of its leads", ErrForbidden, path)
+		if new == nil {
+			return fmt.Errorf("%w: marketing may not delete %s, only set the status of its leads", ErrForbidden, path)
 		}
-		if !onlyStatuses(path, old, new) {
+		if !onlyStatuses(path, old, new, v.Name) {
 			return fmt.Errorf("%w: marketing may only change the status of leads in %s", ErrForbidden, path)
 		}
 	}
@@ -117,11 +117,23 @@ func namesViewer(path string, content []byte, v Viewer) bool {
 }
 
 // onlyStatuses reports whether two versions of leads.md differ at most in
-// the status of their leads.
-func onlyStatuses(path string, old, new []byte) bool {
+// the status of their leads: the status: of the needs written by staff,
+// and the tracked: entries (archive.Tracked) through which marketing
+// follows up every lead, derived ones included. Tracked entries may be
+// added or updated, in the name of the person saving (by), never removed,
+// reordered or given keys dangan does not know. old is nil when the
+// customer has no leads.md yet: marketing may then create one that holds
+// tracked entries only.
+func onlyStatuses(path string, old, new []byte, by string) bool {
+	if old == nil {
+		old = []byte("---\nkind: leads\n---\n")
+	}
 	a, b := archive.Parse(path, old), archive.Parse(path, new)
 	na, nb := a.AsNeeds(), b.AsNeeds()
 	if na == nil || nb == nil || len(na.Leads) != len(nb.Leads) || a.Body != b.Body || b.Broken() {
+		return false
+	}
+	if !trackedOnly(na.Tracked, nb.Tracked, by) {
 		return false
 	}
 	ca, cb := *na, *nb
@@ -130,5 +142,27 @@ func onlyStatuses(path string, old, new []byte) bool {
 	for i := range ca.Leads {
 		ca.Leads[i].Status, cb.Leads[i].Status = "", ""
 	}
+	ca.Tracked, cb.Tracked = nil, nil
 	return reflect.DeepEqual(ca, cb)
+}
+
+// trackedOnly reports whether tracked entries changed from a to b only by
+// entries added at the end or updated in place, each changed one signed
+// by the person saving and without unknown keys.
+func trackedOnly(a, b []archive.Tracked, by string) bool {
+	if len(b) < len(a) {
+		return false
+	}
+	for i := range b {
+		if i < len(a) && reflect.DeepEqual(a[i], b[i]) {
+			continue
+		}
+		if i < len(a) && a[i].Lead != b[i].Lead {
+			return false
+		}
+		if b[i].By != by || len(b[i].Extra) > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -88,6 +88,10 @@ func TestCheckChange(t *testing.T) {
 	old := fx.files[leads]
 	cust := "customers/mz-open/customer.md"
 	replace := func(b []byte, from, to string) []byte { return bytes.Replace(b, []byte(from), []byte(to), 1) }
+	if !bytes.HasSuffix(old, []byte("\n---\n")) {
+		t.Fatalf("fixture leads.md should end with its front matter: %q", old)
+	}
+	tracked := append(bytes.Clone(old[:len(old)-4]), "tracked:\n  - {lead: 3fa9c2e1b0d4, status: new, by: other}\n---\n"...)
 	newCust := []byte("---\nkind: customer\nname: 新客户\naccount_manager: zhaomin\nrestricted: true\n---\n")
 	cases := []struct {
 		name     string
@@ -102,6 +106,15 @@ func TestCheckChange(t *testing.T) {
 		{"marketing adds a lead", marketing, leads, old, replace(old, "status: new}", "status: new}\n  - {date: 2026-11-21, need: 新需求}"), false},
 		{"marketing deletes", marketing, leads, old, nil, false},
 		{"marketing creates", marketing, leads, nil, old, false},
+		{"marketing tracks a lead", marketing, leads, old, append(bytes.Clone(old[:len(old)-4]), "tracked:\n  - {lead: 3fa9c2e1b0d4, status: contacted, by: xiaoma, date: 2026-11-24, note: 已约面谈}\n---\n"...), true},
+		{"marketing updates a tracked lead", marketing, leads, tracked, replace(tracked, "status: new, by: other", "status: won, by: xiaoma"), true},
+		{"marketing keeps another's name", marketing, leads, tracked, replace(tracked, "status: new, by: other", "status: won, by: other"), false},
+		{"marketing removes a tracked entry", marketing, leads, tracked, replace(tracked, "  - {lead: 3fa9c2e1b0d4, status: new, by: other}\n", ""), false},
+		{"marketing renames a tracked lead", marketing, leads, tracked, replace(replace(tracked, "3fa9c2e1b0d4", "000000000000"), "by: other", "by: xiaoma"), false},
+		{"marketing hides data in a tracked entry", marketing, leads, tracked, replace(tracked, "}\n---", "}\n  - {lead: abc, status: new, by: xiaoma, serial: x}\n---"), false},
+		{"marketing tracks with an unknown status", marketing, leads, old, append(bytes.Clone(old[:len(old)-4]), "tracked:\n  - {lead: abc, status: maybe, by: xiaoma}\n---\n"...), false},
+		{"marketing creates a tracking-only leads.md", marketing, leads, nil, []byte("---\nkind: leads\ntracked:\n  - {lead: abc, status: contacted, by: xiaoma, date: 2026-11-24}\n---\n"), true},
+		{"marketing creates a leads.md with a need", marketing, leads, nil, []byte("---\nkind: leads\nleads:\n  - {date: 2026-11-21, need: 新需求}\n---\n"), false},
 		{"marketing edits devices", marketing, "customers/mz-open/devices.md", fx.files["customers/mz-open/devices.md"], fx.files["customers/mz-open/devices.md"], false},
 		{"technician rewrites a need", liqiang, leads, old, replace(old, "千兆专线", "万兆专线"), true},
 		{"account manager restricts", zhangwei, cust, fx.files[cust], replace(fx.files[cust], "tags:", "restricted: true\ntags:"), true},

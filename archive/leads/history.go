@@ -1,0 +1,380 @@
+package leads
+
+import (
+	"bytes"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/gitstore"
+)
+
+// History is what a Tracker reads of the archive's git history;
+// *gitstore.Repo provides it.
+type History interface {
+	// Log returns the branch's first-parent commits, newest first (all of
+	// them when limit <= 0).
+	Log(limit int) ([]gitstore.Commit, error)
+	// Changes returns the files added or modified between two commits and
+	// the paths removed ("" is the empty tree).
+	Changes(from, to string) ([]archive.File, []string, error)
+	// Snapshot parses the archive at a commit.
+	Snapshot(commit string) (*archive.Snapshot, error)
+}
+
+// Tracker finds when each lead first appeared in the archive's history. It
+// walks the branch's first-parent chain once, re-evaluating after each
+// commit only the customers whose folders it changed, and keeps for every
+// lead id the runs of commits in which the records carried it. Later calls
+// only walk the commits made since. It is safe for concurrent use.
+type Tracker struct {
+	History History
+	// CacheDir, when set, keeps the walk between runs (leads-seen.gob); it
+	// is keyed by the rules and the commits, so a change of either is
+	// noticed.
+	CacheDir string
+	// Logger receives a line when the cache cannot be read or written.
+	// Nil means slog.Default().
+	Logger *slog.Logger
+
+	mu     sync.Mutex
+	st     *seenState
+	loaded bool
+	// last is the snapshot at the state's last commit when known: the
+	// base of the next walk, so resuming needs no full load.
+	last *archive.Snapshot
+}
+
+const seenVersion = 1
+
+// seenState is the result of a walk, what the cache file holds.
+type seenState struct {
+	Version int
+	Rules   string
+	Commits []seenCommit
+	// Runs are, per lead id, the [Start, End) ranges of positions in
+	// Commits where the lead was present; End is -1 while it still is.
+	Runs map[string][]seenRun
+	// Present is, per customer, the lead ids present at the last commit.
+	Present map[string][]string
+}
+
+type seenCommit struct {
+	Hash   string
+	Author string
+	When   int64
+	Zone   int32
+}
+
+type seenRun struct{ Start, End int32 }
+
+// Derive is leads.Derive with FirstSeen filled in from history.
+func (t *Tracker) Derive(snap *archive.Snapshot, rules archive.LeadRules, at archive.Date) ([]Lead, error) {
+	ls := Derive(snap, rules, at)
+	return ls, t.FirstSeen(snap, rules, ls)
+}
+
+// FirstSeen sets FirstSeen on leads derived from snap, whose commit must
+// be on the branch's first-parent chain. A lead the history does not show
+// at that commit (a repeat-fault window judged at a later day than the
+// commit's) keeps a nil FirstSeen.
+func (t *Tracker) FirstSeen(snap *archive.Snapshot, rules archive.LeadRules, ls []Lead) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.update(rules, snap); err != nil {
+		return err
+	}
+	pos := -1
+	for i := len(t.st.Commits) - 1; i >= 0; i-- {
+		if t.st.Commits[i].Hash == snap.Commit {
+			pos = i
+			break
+		}
+	}
+	if pos < 0 {
+		return fmt.Errorf("first seen: commit %.10s is not on the branch's first-parent history", snap.Commit)
+	}
+	for i := range ls {
+		ls[i].FirstSeen = nil
+		for _, r := range t.st.Runs[ls[i].ID] {
+			if int(r.Start) <= pos && (r.End < 0 || int(r.End) > pos) {
+				c := t.st.Commits[r.Start]
+				ls[i].FirstSeen = &Seen{Commit: c.Hash, Author: c.Author, When: time.Unix(c.When, 0).In(zoneOf(c.Zone))}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func zoneOf(off int32) *time.Location {
+	if off == 0 {
+		return time.UTC
+	}
+	return time.FixedZone("", int(off))
+}
+
+func rulesKey(r archive.LeadRules) string {
+	b, _ := json.Marshal(struct {
+		R archive.LeadRules
+		W int
+	}{r, WordsDays})
+	return string(b)
+}
+
+func (t *Tracker) logger() *slog.Logger {
+	if t.Logger != nil {
+		return t.Logger
+	}
+	return slog.Default()
+}
+
+func (t *Tracker) cachePath() string { return filepath.Join(t.CacheDir, "leads-seen.gob") }
+
+// update brings the state to the branch's head.
+func (t *Tracker) update(rules archive.LeadRules, snap *archive.Snapshot) error {
+	key := rulesKey(rules)
+	if !t.loaded {
+		t.loaded = true
+		t.load()
+	}
+	if t.st == nil || t.st.Rules != key || t.st.Version != seenVersion {
+		t.st = &seenState{Version: seenVersion, Rules: key, Runs: map[string][]seenRun{}, Present: map[string][]string{}}
+		t.last = nil
+	}
+	log, err := t.History.Log(0)
+	if err != nil {
+		return fmt.Errorf("first seen: %w", err)
+	}
+	slices.Reverse(log)
+	st := t.st
+	k := 0
+	for k < len(st.Commits) && k < len(log) && st.Commits[k].Hash == log[k].Hash {
+		k++
+	}
+	if k < len(st.Commits) {
+		// History was rewritten under us: start again.
+		st = &seenState{Version: seenVersion, Rules: key, Runs: map[string][]seenRun{}, Present: map[string][]string{}}
+		t.st, t.last, k = st, nil, 0
+	}
+	if k == len(log) {
+		t.remember(snap)
+		return nil
+	}
+	w := &walk{t: t, st: st, overlay: map[string]map[string]*archive.Record{}}
+	if k > 0 {
+		w.base = t.last
+		w.baseCommit = st.Commits[k-1].Hash
+	}
+	for i := k; i < len(log); i++ {
+		if err := w.step(i, log, rules); err != nil {
+			return err
+		}
+	}
+	t.remember(snap)
+	t.save()
+	return nil
+}
+
+// remember keeps snap as the base of the next walk when it is the state's
+// last commit.
+func (t *Tracker) remember(snap *archive.Snapshot) {
+	if n := len(t.st.Commits); snap != nil && n > 0 && t.st.Commits[n-1].Hash == snap.Commit {
+		t.last = snap
+	}
+}
+
+// walk is one pass over new commits.
+type walk struct {
+	t  *Tracker
+	st *seenState
+	// overlay holds the records of the customers touched so far, by path.
+	overlay    map[string]map[string]*archive.Record
+	base       *archive.Snapshot // the archive before the first new commit (loaded when needed)
+	baseCommit string
+}
+
+func (w *walk) step(i int, log []gitstore.Commit, rules archive.LeadRules) error {
+	c := log[i]
+	prev := ""
+	if i > 0 {
+		prev = log[i-1].Hash
+	}
+	changed, removed, err := w.t.History.Changes(prev, c.Hash)
+	if err != nil {
+		return fmt.Errorf("first seen: %w", err)
+	}
+	touched := map[string]bool{}
+	for _, p := range removed {
+		if cust := archive.PlaceOf(p).Customer; cust != "" {
+			recs, err := w.records(cust)
+			if err != nil {
+				return err
+			}
+			delete(recs, p)
+			touched[cust] = true
+		}
+	}
+	for _, f := range changed {
+		pl := archive.PlaceOf(f.Path)
+		if pl.Customer == "" {
+			continue
+		}
+		recs, err := w.records(pl.Customer)
+		if err != nil {
+			return err
+		}
+		recs[f.Path] = archive.Parse(f.Path, f.Data)
+		touched[pl.Customer] = true
+	}
+	_, off := c.When.Zone()
+	w.st.Commits = append(w.st.Commits, seenCommit{Hash: c.Hash, Author: c.Author, When: c.When.Unix(), Zone: int32(off)})
+	ev := evaluator{rules: rules, at: archive.DateOf(c.When), latent: true}
+	for cust := range touched {
+		now := idsOf(ev.folder(folderOf(cust, w.overlay[cust])))
+		old := w.st.Present[cust]
+		for _, id := range now {
+			if !slices.Contains(old, id) {
+				w.st.Runs[id] = append(w.st.Runs[id], seenRun{Start: int32(i), End: -1})
+			}
+		}
+		for _, id := range old {
+			if !slices.Contains(now, id) {
+				if rs := w.st.Runs[id]; len(rs) > 0 && rs[len(rs)-1].End < 0 {
+					rs[len(rs)-1].End = int32(i)
+				}
+			}
+		}
+		if len(now) == 0 {
+			delete(w.st.Present, cust)
+		} else {
+			w.st.Present[cust] = now
+		}
+	}
+	return nil
+}
+
+// records returns the overlay of a customer, starting from the base
+// snapshot the first time.
+func (w *walk) records(cust string) (map[string]*archive.Record, error) {
+	if recs, ok := w.overlay[cust]; ok {
+		return recs, nil
+	}
+	recs := map[string]*archive.Record{}
+	if w.baseCommit != "" {
+		if w.base == nil || w.base.Commit != w.baseCommit {
+			s, err := w.t.History.Snapshot(w.baseCommit)
+			if err != nil {
+				return nil, fmt.Errorf("first seen: %w", err)
+			}
+			w.base = s
+		}
+		if f := w.base.Customer(cust); f != nil {
+			for _, r := range f.Records() {
+				recs[r.Path] = r
+			}
+		}
+	}
+	w.overlay[cust] = recs
+	return recs, nil
+}
+
+// folderOf groups a customer's records as archive.Snapshot does.
+func folderOf(id string, recs map[string]*archive.Record) *archive.Folder {
+	f := &archive.Folder{ID: id}
+	for _, r := range recs {
+		switch r.Kind {
+		case archive.KindCustomer:
+			f.Customer = r
+		case archive.KindDevices:
+			f.Devices = r
+		case archive.KindTopology:
+			f.Topology = r
+		case archive.KindProgress:
+			f.Progress = r
+		case archive.KindTraining:
+			f.Training = r
+		case archive.KindSpares:
+			f.Spares = r
+		case archive.KindLeads:
+			f.Leads = r
+		case archive.KindVisit:
+			f.Visits = append(f.Visits, r)
+		case archive.KindNote:
+			f.Notes = append(f.Notes, r)
+		}
+	}
+	byPath := func(a, b *archive.Record) int {
+		switch {
+		case a.Path < b.Path:
+			return -1
+		case a.Path > b.Path:
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(f.Visits, byPath)
+	slices.SortFunc(f.Notes, byPath)
+	return f
+}
+
+func idsOf(ls []Lead) []string {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
+	}
+	return ids
+}
+
+func (t *Tracker) load() {
+	if t.CacheDir == "" {
+		return
+	}
+	data, err := os.ReadFile(t.cachePath())
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	var st seenState
+	if err == nil {
+		err = gob.NewDecoder(bytes.NewReader(data)).Decode(&st)
+	}
+	if err != nil {
+		t.logger().Warn("leads: first-seen cache unreadable, rebuilding it", "file", t.cachePath(), "err", err)
+		return
+	}
+	if st.Runs == nil {
+		st.Runs = map[string][]seenRun{}
+	}
+	if st.Present == nil {
+		st.Present = map[string][]string{}
+	}
+	t.st = &st
+}
+
+func (t *Tracker) save() {
+	if t.CacheDir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(t.st)
+	if err == nil {
+		err = os.MkdirAll(t.CacheDir, 0o700)
+	}
+	if err == nil {
+		tmp := t.cachePath() + ".tmp"
+		if err = os.WriteFile(tmp, buf.Bytes(), 0o600); err == nil {
+			err = os.Rename(tmp, t.cachePath())
+		}
+	}
+	if err != nil {
+		t.logger().Warn("leads: cannot save the first-seen cache", "file", t.cachePath(), "err", err)
+	}
+}
