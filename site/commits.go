@@ -19,14 +19,14 @@ func (s *Server) readableCommits(r *http.Request, v view, recs []*archive.Record
 	if len(cs) == 0 {
 		return cs
 	}
-	withheld, ok := s.withheldCommits(v)
+	withheld, unseen, ok := s.withheldCommits(v)
 	out := make([]gitstore.Commit, len(cs))
 	for i, c := range cs {
 		switch {
 		case !ok || withheld[c.Hash]:
 			c.Message = s.catalog(r).T("history.message_withheld")
 		default:
-			c.Message = v.policy.Message(v.Viewer, c.Message, recs)
+			c.Message = v.policy.Message(v.Viewer, access.Scrub(c.Message, unseen), recs)
 		}
 		out[i] = c
 	}
@@ -34,10 +34,11 @@ func (s *Server) readableCommits(r *http.Request, v view, recs []*archive.Record
 }
 
 // withheldCommits is the set of commits that changed a customer the viewer
-// may not see. It is read from the store's per-path history index, so it
-// costs one lookup per such customer. When it cannot be known, ok is
-// false and every message is withheld.
-func (s *Server) withheldCommits(v view) (_ map[string]bool, ok bool) {
+// may not see, and the values that identify those customers (a message
+// about another customer may name them). It is read from the store's
+// per-path history index, so it costs one lookup per such customer. When
+// it cannot be known, ok is false and every message is withheld.
+func (s *Server) withheldCommits(v view) (_ map[string]bool, unseen []string, ok bool) {
 	out := map[string]bool{}
 	for f := range v.live.Customers() {
 		if !access.Restricted(f) || v.policy.CanSeeFolder(v.Viewer, f) {
@@ -46,13 +47,14 @@ func (s *Server) withheldCommits(v view) (_ map[string]bool, ok bool) {
 		cs, err := s.Store.History(archive.CustomersDir+"/"+f.ID, 0)
 		if err != nil {
 			s.Logger.Warn("history of a restricted customer unavailable; withholding every commit message", "customer", f.ID, "err", err)
-			return nil, false
+			return nil, nil, false
 		}
 		for _, c := range cs {
 			out[c.Hash] = true
 		}
+		unseen = append(unseen, access.Identifying(f)...)
 	}
-	return out, true
+	return out, unseen, true
 }
 
 // folderRecords lists a folder's records, for scrubbing messages.

@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"image"
 	"image/png"
@@ -142,6 +143,7 @@ type testServer struct {
 
 type options struct {
 	index bool
+	store site.Store // nil: the fixture's repository
 }
 
 var viewers = map[string]access.Viewer{"admin": admin, "liqiang": liqiang, "wangfang": wangfang, "marketing": marketing, "zhangwei": zhangwei}
@@ -158,7 +160,7 @@ func newServer(tb testing.TB, opts options) *testServer {
 func newServerOn(tb testing.TB, fx *fixture, opts options) *testServer {
 	tb.Helper()
 	s := &site.Server{
-		Store:         fx.Repo,
+		Store:         cmp.Or[site.Store](opts.store, fx.Repo),
 		Diagrams:      diagrams,
 		DefaultViewer: admin,
 		Logger:        slog.New(slog.NewTextHandler(tlog{tb}, &slog.HandlerOptions{Level: slog.LevelWarn})),

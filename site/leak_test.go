@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/dangan-archive/dangan/archive/gitstore"
 	"github.com/dangan-archive/dangan/index"
 )
 
@@ -77,20 +78,57 @@ var canaries = []canary{
 	{"open model", "S5735-L24P4X-A1", everyone},
 }
 
+const leakMessage = "更换核心交换机 CANARYSN7788OPEN 为 CANARYSN7788NEW，管理地址 10.250.1.77 改为 10.250.1.78；金丝雀保密局 CANARYSN9900GOV 改地址 10.250.9.98"
+
 func newLeakServer(tb testing.TB) *testServer {
 	tb.Helper()
 	fx := emptyFixture(tb)
 	fx.First = fx.commit(tb, day1, "liqiang", "建立金丝雀测试档案", readTxtar(tb, "leak-v1.txtar"))
-	fx.Second = fx.commit(tb, day2, "liqiang",
-		"更换核心交换机 CANARYSN7788OPEN 为 CANARYSN7788NEW，管理地址 10.250.1.77 改为 10.250.1.78；金丝雀保密局 CANARYSN9900GOV 改地址 10.250.9.98",
-		readTxtar(tb, "leak-v2.txtar"))
+	fx.Second = fx.commit(tb, day2, "liqiang", leakMessage, readTxtar(tb, "leak-v2.txtar"))
 	return newServerOn(tb, fx, options{index: true})
+}
+
+// newLeakUnion serves the same archive from two repositories, the
+// restricted customer in its own (gitstore.Union), as a branch keeps it.
+func newLeakUnion(tb testing.TB) *testServer {
+	tb.Helper()
+	split := func(name string) (open, secret []gitstore.FileChange) {
+		for _, f := range readTxtar(tb, name) {
+			if strings.HasPrefix(f.Path, "customers/secret-gov/") {
+				secret = append(secret, f)
+			} else {
+				open = append(open, f)
+			}
+		}
+		return open, secret
+	}
+	fx, sec := emptyFixture(tb), emptyFixture(tb)
+	o1, s1 := split("leak-v1.txtar")
+	o2, s2 := split("leak-v2.txtar")
+	fx.First = fx.commit(tb, day1, "liqiang", "建立金丝雀测试档案", o1)
+	sec.commit(tb, day1, "liqiang", "建立金丝雀保密档案", s1)
+	fx.Second = fx.commit(tb, day2, "liqiang", leakMessage, o2)
+	sec.commit(tb, day2, "liqiang", leakMessage, s2)
+	return newServerOn(tb, fx, options{index: true, store: gitstore.NewUnion(fx.Repo, sec.Repo)})
 }
 
 // TestLeakMatrix crawls every page and API answer reachable by each person
 // and checks the canaries.
 func TestLeakMatrix(t *testing.T) {
-	ts := newLeakServer(t)
+	leakMatrix(t, newLeakServer(t))
+}
+
+// TestLeakMatrixUnion: the same with the restricted customer in a
+// repository of its own.
+func TestLeakMatrixUnion(t *testing.T) {
+	ts := newLeakUnion(t)
+	if ts.Site.Live().Snapshot().Customer("secret-gov") == nil {
+		t.Fatal("the union does not show the restricted repository's customer")
+	}
+	leakMatrix(t, ts)
+}
+
+func leakMatrix(t *testing.T, ts *testServer) {
 	for _, who := range everyone {
 		t.Run(who, func(t *testing.T) {
 			seeds := slices.Clone(leakSeeds)

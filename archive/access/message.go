@@ -3,6 +3,8 @@ package access
 import (
 	"reflect"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/dangan-archive/dangan/archive"
 )
@@ -66,6 +68,47 @@ func (p Policy) Message(v Viewer, msg string, recs []*archive.Record) string {
 			}
 			return "…"
 		})
+	}
+	return msg
+}
+
+// Identifying returns the values that single out a customer and its
+// network: its id and name, address, contacts, contract number, device
+// serials and management addresses. A commit message about another
+// customer may still name them ("moved the line from 公安局"), so they are
+// removed from every message shown to someone who may not see the
+// customer.
+func Identifying(f *archive.Folder) []string {
+	if f == nil {
+		return nil
+	}
+	out := []string{f.ID}
+	if c := f.Profile(); c != nil {
+		out = append(out, c.Name, c.Address)
+		for _, ct := range c.Contacts {
+			out = append(out, ct.Name, ct.Phone, ct.Email)
+		}
+		if c.Contract != nil {
+			out = append(out, c.Contract.ID)
+		}
+	}
+	for _, d := range f.DeviceList() {
+		out = append(out, d.Serial, d.MgmtIP)
+	}
+	return out
+}
+
+// Scrub removes values from a message, longest first so that a name is
+// not left half-removed by a shorter value inside it. Values under four
+// bytes (one Chinese character, a digit) are left: they would punch holes
+// in the sentence and say nothing on their own.
+func Scrub(msg string, values []string) string {
+	vs := slices.Clone(values)
+	slices.SortFunc(vs, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range vs {
+		if len(s) >= 4 {
+			msg = strings.ReplaceAll(msg, s, "…")
+		}
 	}
 	return msg
 }

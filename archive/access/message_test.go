@@ -43,3 +43,10 @@ func TestMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestScrubLongestFirst(t *testing.T) {
+	got := access.Scrub("线路从米脂县公安局迁到米脂县公安局新楼", []string{"米脂县", "米脂县公安局新楼", "ab"})
+	if got != "线路从…公安局迁到…" {
+		t.Errorf("Scrub = %q", got)
+	}
+}
