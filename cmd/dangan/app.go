@@ -25,11 +25,16 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // passed in so tests run the whole CLI in-process.
 type app struct {
 	archiveDir string
-	dataDir    string
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
-	logger     *slog.Logger
+	// moreArchives are the archives after the first (serve shows them as
+	// one); archiveGiven says --archive was used, which overrides the
+	// environment.
+	moreArchives []string
+	archiveGiven bool
+	dataDir      string
+	stdin        io.Reader
+	stdout       io.Writer
+	stderr       io.Writer
+	logger       *slog.Logger
 }
 
 // Run is the whole command line; main only adds signals and the exit.
@@ -68,7 +73,8 @@ current directory. dangan keeps its own state (index, users, audit log) in
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&a.archiveDir, "archive", os.Getenv("DANGAN_ARCHIVE"), "the archive's git repository (default $DANGAN_ARCHIVE, else the current directory)")
+	a.archivesFromEnv()
+	root.PersistentFlags().Var(archiveFlag{a}, "archive", "the archive's git repository (default $DANGAN_ARCHIVE, else the current directory); serve takes several")
 	root.PersistentFlags().StringVar(&a.dataDir, "data", "", "where dangan keeps its own state (default ARCHIVE/.dangan)")
 	root.AddCommand(a.checkCommand(), a.initCommand(), a.demoCommand(), a.indexCommand(), a.searchCommand(), a.serveCommand(), a.userCommand(), a.auditCommand())
 	return root
@@ -97,6 +103,9 @@ func (a *app) data() (string, error) {
 // openRepo opens the archive's repository with its history cache in the
 // data folder, so history stays fast across runs.
 func (a *app) openRepo() (*gitstore.Repo, error) {
+	if err := a.oneArchive(); err != nil {
+		return nil, err
+	}
 	dir := a.archivePath()
 	repo, err := gitstore.Open(dir)
 	if errors.Is(err, gitstore.ErrNotARepository) {
