@@ -51,7 +51,7 @@ role whose passwords it prints.`,
 					return err
 				}
 			}
-			repo, err := a.openRepo()
+			repo, name, err := a.openStore()
 			if err != nil {
 				return err
 			}
@@ -80,9 +80,9 @@ role whose passwords it prints.`,
 				return err
 			}
 			defer s.Close()
-			a.logger.Info("archive loaded", "archive", repo.Dir(), "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
+			a.logger.Info("archive loaded", "archive", name, "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
 			return site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
-				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", repo.Dir(), l)
+				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", name, l)
 			})
 		},
 	}
