@@ -1,0 +1,131 @@
+package site
+
+import (
+	"context"
+	"sync"
+)
+
+// derived caches what is computed from a whole snapshot (the leads, the
+// health scores), keyed by commit and day: a page never recomputes what
+// the last page computed, and a moved head is recomputed once however
+// many requests arrive meanwhile. Pages may take the last result while the
+// new one is computed in the background (latest), so a commit never makes
+// a page wait.
+type derived[T any] struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]*derivedEntry[T]
+	order   []string          // keys, oldest first
+	newest  map[string]string // group (the day) → key of its newest finished entry
+}
+
+type derivedEntry[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+func newDerived[T any](max int) *derived[T] {
+	return &derived[T]{max: max, entries: map[string]*derivedEntry[T]{}, newest: map[string]string{}}
+}
+
+// get returns the value for key, computing it once (callers that arrive
+// meanwhile wait for the same computation). group names the keys that
+// replace one another as the head moves: latest falls back on the newest
+// finished key of the group.
+func (d *derived[T]) get(ctx context.Context, group, key string, compute func(context.Context) (T, error)) (T, error) {
+	d.mu.Lock()
+	e, ok := d.entries[key]
+	if !ok {
+		e = &derivedEntry[T]{done: make(chan struct{})}
+		d.entries[key] = e
+		d.order = append(d.order, key)
+		d.evict()
+		d.mu.Unlock()
+		// The computation belongs to the cache, not to the request that
+		// happened to start it: a closed browser tab must not waste it.
+		e.val, e.err = compute(context.WithoutCancel(ctx))
+		close(e.done)
+		d.mu.Lock()
+		if e.err != nil {
+			d.drop(key) // try again next time
+		} else {
+			d.newest[group] = key
+		}
+		d.mu.Unlock()
+		return e.val, e.err
+	}
+	d.mu.Unlock()
+	select {
+	case <-e.done:
+		return e.val, e.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// latest returns the value for key when it is ready. When it is not, it
+// starts computing it in the background and returns the newest finished
+// value of the group instead, with stale set; only when the group has
+// none yet does it wait.
+func (d *derived[T]) latest(ctx context.Context, group, key string, compute func(context.Context) (T, error)) (val T, stale bool, err error) {
+	d.mu.Lock()
+	if e, ok := d.entries[key]; ok {
+		select {
+		case <-e.done:
+			d.mu.Unlock()
+			return e.val, false, e.err
+		default:
+		}
+	}
+	old, ok := d.entries[d.newest[group]]
+	d.mu.Unlock()
+	if !ok {
+		v, err := d.get(ctx, group, key, compute)
+		return v, false, err
+	}
+	go func() { _, _ = d.get(context.WithoutCancel(ctx), group, key, compute) }()
+	return old.val, true, nil
+}
+
+// evict keeps at most max entries, dropping the oldest finished ones.
+func (d *derived[T]) evict() {
+	for i := 0; len(d.entries) > d.max && i < len(d.order); {
+		k := d.order[i]
+		e := d.entries[k]
+		select {
+		case <-e.done:
+			if !d.isNewest(k) {
+				d.drop(k)
+				continue
+			}
+		default:
+		}
+		i++
+	}
+}
+
+func (d *derived[T]) isNewest(key string) bool {
+	for _, k := range d.newest {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *derived[T]) drop(key string) {
+	delete(d.entries, key)
+	for i, k := range d.order {
+		if k == key {
+			d.order = append(d.order[:i], d.order[i+1:]...)
+			break
+		}
+	}
+	for g, k := range d.newest {
+		if k == key {
+			delete(d.newest, g)
+		}
+	}
+}
