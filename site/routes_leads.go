@@ -4,6 +4,9 @@ import "net/http"
 
 // leadRoutes registers the routes for the lead board, its exports and feeds, health and the dashboard.
 func (s *Server) leadRoutes(app *http.ServeMux) {
+	app.HandleFunc("GET /leads", s.page(s.handleLeads))
+	app.HandleFunc("POST /leads/{id}/status", s.page(s.handleLeadStatus))
+	app.HandleFunc("GET /leads/feed.atom", s.page(s.handleLeadFeed))
 	app.HandleFunc("GET /health", s.page(s.handleHealthPage))
 	app.HandleFunc("GET /dashboard", s.page(s.handleDashboard))
 }

@@ -71,6 +71,10 @@ type Server struct {
 	Headers func(http.Handler) http.Handler
 	// Mount adds routes of other packages (/login, /logout).
 	Mount func(mux *http.ServeMux)
+	// TokenViewer resolves a personal token (`dangan user token`) given in
+	// the address of a lead feed: feed readers cannot log in. UseAuth sets
+	// it; nil means feeds answer only logged-in viewers.
+	TokenViewer func(token string) (access.Viewer, bool)
 	// restrictedRead records that the viewer in ctx read a restricted
 	// customer's folder or record (UseAuth: the audit log); nil records
 	// nothing.
@@ -91,6 +95,7 @@ type Server struct {
 	catalogs *i18n.Catalogs
 	md       *markdown.Renderer
 	past     *snapCache
+	board    boardState // leads and health, derived per commit
 	open     sync.Once
 }
 
