@@ -47,6 +47,10 @@ func (s *Server) UseAuth(a *auth.Authenticator) {
 			s.Logger.Error("audit restricted read", "customer", customer, "path", path, "err", err)
 		}
 	}
+	s.TokenViewer = func(token string) (access.Viewer, bool) {
+		u, ok := a.Users.CheckToken(token)
+		return u.Viewer(), ok
+	}
 	s.loggedIn = true
 	s.Author = func(v access.Viewer) gitstore.Signature { return authorFromUsers(a.Users, v, s.Now()) }
 }

@@ -3,4 +3,8 @@ package site
 import "net/http"
 
 // rootRoutes registers the routes for routes outside authentication (the git webhook).
-func (s *Server) rootRoutes(root *http.ServeMux) {}
+func (s *Server) rootRoutes(root *http.ServeMux) {
+	// Feed readers cannot log in: the lead feed checks the personal token
+	// in its address itself.
+	root.HandleFunc("GET /feeds/leads.atom", s.handleTokenFeed)
+}
