@@ -57,9 +57,10 @@ type Index struct {
 	opts Options
 	text textAnalyzer
 
-	mu    sync.RWMutex // guards bi against the swap at the end of Rebuild
-	bi    bleve.Index
-	stale string // why the index must be rebuilt, "" when it need not
+	mu     sync.RWMutex // guards bi against the swap at the end of Rebuild
+	bi     bleve.Index
+	facets *facetCache // facet tables of bi's segments
+	stale  string      // why the index must be rebuilt, "" when it need not
 
 	write sync.Mutex // one writer at a time
 }
@@ -87,7 +88,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
-	ix := &Index{Logger: slog.Default(), dir: dir, opts: opts, text: text}
+	ix := &Index{Logger: slog.Default(), dir: dir, opts: opts, text: text, facets: newFacetCache()}
 	// Left over from a rebuild that was interrupted.
 	_ = os.RemoveAll(filepath.Join(dir, newDir))
 	_ = os.RemoveAll(filepath.Join(dir, oldDir))
@@ -311,7 +312,7 @@ func (ix *Index) swap(path string) error {
 	if err != nil {
 		return fmt.Errorf("open the new index: %w", err)
 	}
-	ix.bi, ix.stale = bi, ""
+	ix.bi, ix.stale, ix.facets = bi, "", newFacetCache()
 	return nil
 }
 

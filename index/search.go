@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,19 +42,24 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		size = defaultSize
 	}
 	size = min(size, maxSize)
+	var fq *facetQuery
+	if req.Facets {
+		fields := make([]bool, len(facetFields))
+		for i, f := range facetFields {
+			fields[i] = !vis.hidden(f.field)
+		}
+		fq = &facetQuery{Query: q, fields: fields}
+		q = fq
+	}
 	sr := bleve.NewSearchRequestOptions(q, size, max(req.From, 0), false)
 	sr.Fields = []string{fKind, fCustomer, fCustomerName, sTitle, sSnip}
-	if req.Facets {
-		for _, f := range facetFields {
-			if !vis.hidden(f.field) {
-				sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
-			}
-		}
-	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.bi == nil {
 		return nil, errors.New("search: the index is closed")
+	}
+	if fq != nil {
+		fq.fc = ix.facets
 	}
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	if err != nil {
@@ -75,27 +78,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			Score:        h.Score,
 		})
 	}
-	if req.Facets {
-		out.Facets = map[string][]Facet{}
-		for _, f := range facetFields {
-			fr, ok := res.Facets[f.name]
-			if !ok {
-				continue
-			}
-			fs := []Facet{}
-			for _, t := range fr.Terms.Terms() {
-				fs = append(fs, Facet{Value: t.Term, Count: t.Count})
-			}
-			// bleve leaves the order of equal counts open; people and
-			// tests want the same list every time.
-			slices.SortStableFunc(fs, func(a, b Facet) int {
-				if a.Count != b.Count {
-					return b.Count - a.Count
-				}
-				return strings.Compare(a.Value, b.Value)
-			})
-			out.Facets[f.name] = fs
-		}
+	if fq != nil && fq.counts != nil {
+		out.Facets = fq.counts.result()
 	}
 	out.Took = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil

@@ -1,0 +1,132 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/demo"
+)
+
+// TestFacetsEqualBleve checks the facet tables against bleve's own facet
+// counting (doc values) on an index of several segments, some with
+// deleted documents, for queries and filters of every sort.
+func TestFacetsEqualBleve(t *testing.T) {
+	ctx := context.Background()
+	files := map[string][]byte{}
+	if err := demo.Generate(demo.Options{Customers: 40, Seed: 3}, func(c demo.Commit) error {
+		for _, f := range c.Files {
+			files[f.Path] = f.Data
+		}
+		for _, p := range c.Deleted {
+			delete(files, p)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var all []archive.File
+	for p, d := range files {
+		all = append(all, archive.File{Path: p, Data: d})
+	}
+	slices.SortFunc(all, func(a, b archive.File) int { return strings.Compare(a.Path, b.Path) })
+	half := all[:len(all)/2]
+	seq := func(fs []archive.File) func(func(archive.File, error) bool) {
+		return func(yield func(archive.File, error) bool) {
+			for _, f := range fs {
+				if !yield(f, nil) {
+					return
+				}
+			}
+		}
+	}
+	snap, err := archive.Load("half", seq(half))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Rebuild(ctx, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The other half in small updates (new segments), then a customer's
+	// profile rewritten (deleted documents in older segments).
+	for i := len(all) / 2; i < len(all); i += 97 {
+		chunk := all[i:min(i+97, len(all))]
+		var paths []string
+		for _, f := range chunk {
+			paths = append(paths, f.Path)
+		}
+		snap = snap.With(fmt.Sprint("u", i), chunk, nil)
+		if err := ix.Update(ctx, snap, paths, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prof := all[0]
+	snap = snap.With("last", []archive.File{prof}, nil)
+	if err := ix.Update(ctx, snap, []string{prof.Path}, nil); err != nil {
+		t.Fatal(err)
+	}
+	marketing := Filter{Hide: archive.DefaultSettings().Roles["marketing"].Hide}
+	for _, f := range []Filter{{AllRestricted: true}, {}, marketing} {
+		for _, q := range []string{"", "交换机", "机房 -光猫", "vendor:华为", "kind:visit", "S5735", "industry:教育", "nosuchword"} {
+			t.Run(fmt.Sprintf("%s/%v", q, f.Hide != nil), func(t *testing.T) {
+				got, err := ix.Search(ctx, Request{Query: q, Facets: true, Filter: f})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := bleveFacets(t, ix, q, f); !cmp.Equal(want, got.Facets) {
+					t.Errorf("facets differ from bleve's (-bleve +tables):\n%s", cmp.Diff(want, got.Facets))
+				}
+			})
+		}
+	}
+}
+
+// bleveFacets counts facets the way bleve does, all values.
+func bleveFacets(t *testing.T, ix *Index, q string, f Filter) map[string][]Facet {
+	clauses, err := parseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vis := visibility{hide: f.Hide}
+	c := &compiler{text: ix.text, vis: vis}
+	sr := bleve.NewSearchRequestOptions(c.compile(clauses, f), 0, 0, false)
+	for _, ff := range facetFields {
+		if !vis.hidden(ff.field) {
+			sr.AddFacet(ff.name, bleve.NewFacetRequest(ff.field, 10000))
+		}
+	}
+	res, err := ix.bi.Search(sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]Facet{}
+	for _, ff := range facetFields {
+		fr, ok := res.Facets[ff.name]
+		if !ok {
+			continue
+		}
+		fs := []Facet{}
+		for _, tf := range fr.Terms.Terms() {
+			fs = append(fs, Facet{Value: tf.Term, Count: tf.Count})
+		}
+		slices.SortFunc(fs, func(a, b Facet) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[ff.name] = fs[:min(len(fs), facetSize)]
+	}
+	return out
+}
