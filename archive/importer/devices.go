@@ -191,7 +191,9 @@ func (w *work) namesToIDs() map[string]string {
 }
 
 // nameKey is how names are compared: width, case and spaces do not count.
-func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(narrowLatin(s)), "")) }
+func nameKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(narrowLatin(s)), ""))
+}
 
 // deviceList is a customer's devices.md being merged into.
 type deviceList struct {
@@ -247,7 +249,9 @@ func (w *work) deviceList(cust string) (*deviceList, error) {
 	return l, nil
 }
 
-func serialKey(s string) string { return strings.ToUpper(strings.Join(strings.Fields(narrowLatin(s)), "")) }
+func serialKey(s string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(narrowLatin(s)), ""))
+}
 
 // ensureCustomer makes sure the customer has a tally and, when it is new,
 // a customer.md.
