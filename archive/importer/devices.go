@@ -15,8 +15,11 @@ var deviceFields = []string{"role", "vendor", "model", "serial", "mgmt_ip", "loc
 
 // deviceRow is one readable row of a device list.
 type deviceRow struct {
-	row    Row
-	id     string
+	row Row
+	id  string
+	// fill only sets keys the device lacks: a topology file knows less
+	// about a device than the archive (its label is not its role).
+	fill   bool
 	values []keyValue // in deviceFields order, only the cells that hold something
 }
 
@@ -300,6 +303,9 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 		l.rowOf[item] = d.row.N
 		changed := false
 		for _, kv := range d.values {
+			if d.fill && getKey(item, kv.key) != nil {
+				continue
+			}
 			if !sameScalar(item, kv.key, kv.val) {
 				setKey(item, kv.key, kv.val)
 				changed = true

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dangan-archive/dangan/archive"
 )
@@ -97,3 +98,5 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs (run go test -update if the change is right)\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
 	}
 }
+
+func timeMonth(m int) time.Month { return time.Month(m) }

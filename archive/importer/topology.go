@@ -54,7 +54,7 @@ func (w *work) topology(name string, data []byte) error {
 	final := map[string]string{} // slug from Records → id in the archive
 	for _, d := range devs.Devices {
 		src, _ := d.Extra["source_id"].(string)
-		row := deviceRow{id: d.ID}
+		row := deviceRow{id: d.ID, fill: true}
 		if item := bySource[src]; item != nil && src != "" {
 			row.id = scalarOf(item, "id")
 		}

@@ -183,6 +183,15 @@ type word struct {
 	han  bool
 }
 
+// phrases are words of customer names whose characters are read
+// differently from their most common reading (行 is xing alone, hang in 银行).
+var phrases = map[string][]string{
+	"银行": {"yin", "hang"}, "支行": {"zhi", "hang"}, "分行": {"fen", "hang"}, "总行": {"zong", "hang"}, "商行": {"shang", "hang"},
+	"长庆": {"chang", "qing"}, "长安": {"chang", "an"}, "长城": {"chang", "cheng"}, "重庆": {"chong", "qing"},
+	"厦门": {"xia", "men"}, "朝阳": {"chao", "yang"}, "成都": {"cheng", "du"}, "首都": {"shou", "du"},
+	"音乐": {"yin", "yue"}, "乐园": {"le", "yuan"}, "单位": {"dan", "wei"},
+}
+
 func words(s string) []word {
 	var out []word
 	var latin strings.Builder
@@ -192,12 +201,21 @@ func words(s string) []word {
 			latin.Reset()
 		}
 	}
-	for _, r := range narrowLatin(s) {
+	rs := []rune(narrowLatin(s))
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
 		switch {
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			latin.WriteRune(unicode.ToLower(r))
 		case unicode.Is(unicode.Han, r):
 			flush()
+			if i+1 < len(rs) {
+				if p, ok := phrases[string(rs[i:i+2])]; ok {
+					out = append(out, word{text: p[0], han: true}, word{text: p[1], han: true})
+					i++
+					continue
+				}
+			}
 			if p := pinyin.LazyPinyin(string(r), pinyinArgs); len(p) > 0 && p[0] != "" {
 				out = append(out, word{text: p[0], han: true})
 			}

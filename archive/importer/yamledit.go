@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sergi/go-diff/diffmatchpatch"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dangan-archive/dangan/archive"
@@ -17,6 +18,10 @@ import (
 type doc struct {
 	front *yaml.Node // a mapping
 	body  string
+	// orig is the front matter as the file had it and base the same
+	// parsed and written again, kept to write back only the lines the
+	// import changed (see bytes).
+	orig, base string
 }
 
 // parseDoc reads a record file for editing.
@@ -57,7 +62,13 @@ func parseDoc(data []byte) (*doc, error) {
 	if n.Kind != yaml.DocumentNode || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("its front matter is not a set of key: value lines")
 	}
-	return &doc{front: n.Content[0], body: body}, nil
+	d := &doc{front: n.Content[0], body: body, orig: front}
+	base, err := encodeFront(d.front)
+	if err != nil {
+		return nil, err
+	}
+	d.base = base
+	return d, nil
 }
 
 // newDoc starts a record of kind k.
@@ -68,20 +79,78 @@ func newDoc(k archive.Kind) *doc {
 }
 
 // bytes writes the record back: front matter, then the body untouched.
+//
+// The YAML encoder normalises what it writes (the spaces before a
+// comment, the indentation of a list), so writing the whole front matter
+// again would show a person lines the import never meant to change. The
+// lines are diffed instead: front matter as parsed and written again
+// (base) against the edited version; lines that are equal in both are
+// taken from the original file, the others from the edited version.
 func (d *doc) bytes() ([]byte, error) {
+	front, err := encodeFront(d.front)
+	if err != nil {
+		return nil, err
+	}
+	if d.base != "" {
+		front = splice(d.orig, d.base, front)
+	}
+	return []byte("---\n" + front + "---\n" + d.body), nil
+}
+
+func encodeFront(n *yaml.Node) (string, error) {
 	var buf bytes.Buffer
-	buf.WriteString("---\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(d.front); err != nil {
-		return nil, err
+	if err := enc.Encode(n); err != nil {
+		return "", err
 	}
 	if err := enc.Close(); err != nil {
-		return nil, err
+		return "", err
 	}
-	buf.WriteString("---\n")
-	buf.WriteString(d.body)
-	return buf.Bytes(), nil
+	return buf.String(), nil
+}
+
+// splice applies the line changes from base to edited onto orig, given
+// that base is orig written again line for line. When the two do not have
+// the same lines (the encoder joined or split some), edited is returned.
+func splice(orig, base, edited string) string {
+	origLines, baseLines := splitLines(orig), splitLines(base)
+	if len(origLines) != len(baseLines) {
+		return edited
+	}
+	dmp := diffmatchpatch.New()
+	a, b, lines := dmp.DiffLinesToChars(base, edited)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+	var out strings.Builder
+	i := 0 // next line of base (and orig)
+	for _, df := range diffs {
+		n := len(splitLines(df.Text))
+		switch df.Type {
+		case diffmatchpatch.DiffEqual:
+			for _, l := range origLines[i : i+n] {
+				out.WriteString(l)
+			}
+			i += n
+		case diffmatchpatch.DiffDelete:
+			i += n
+		case diffmatchpatch.DiffInsert:
+			out.WriteString(df.Text)
+		}
+	}
+	return out.String()
+}
+
+// splitLines splits text after each line break, keeping the breaks (and a
+// last line without one).
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	ls := strings.SplitAfter(s, "\n")
+	if ls[len(ls)-1] == "" {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
 }
 
 // getKey returns the value of key in a mapping node, or nil.
