@@ -1,0 +1,130 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dangan-archive/dangan/archive/gitstore"
+	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/google/go-cmp/cmp"
+)
+
+const importFixtures = "../../archive/importer/testdata/"
+
+func headOf(t *testing.T, dir string) string {
+	t.Helper()
+	repo, err := gitstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	h, err := repo.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestImportDevices runs the import as a person would: a dry run prints
+// the plan and writes nothing, --strict refuses a file with a bad row, and
+// the real import commits the good rows in one commit that passes check.
+func TestImportDevices(t *testing.T) {
+	dir := commitDir(t, importFixtures+"archive")
+	before := headOf(t, dir)
+	args := []string{"--archive", dir, "import", "devices", importFixtures + "devices.xlsx", "--customer", "mz-renmin-hospital"}
+
+	code, out, errOut := run(t, "", append(args, "--dry-run")...)
+	if code != 0 || !strings.Contains(errOut, "dry run: nothing written") {
+		t.Fatalf("dry run: exit %d\n%s%s", code, out, errOut)
+	}
+	// The dry run prints exactly the plan the importer's golden file holds.
+	golden, err := os.ReadFile(importFixtures + "devices-xlsx.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan, _, _ := strings.Cut(string(golden), "\n\n=== ")
+	gotPlan := strings.Replace(out, "at "+before[:10], "at 0123456789", 1)
+	if d := cmp.Diff(wantPlan+"\n", gotPlan); d != "" {
+		t.Errorf("dry-run plan (-want +got):\n%s", d)
+	}
+	if h := headOf(t, dir); h != before {
+		t.Fatalf("dry run committed %s", h)
+	}
+
+	code, _, errOut = run(t, "", append(args, "--strict")...)
+	if code != 1 || !strings.Contains(errOut, "--strict: nothing written, because 3 rows cannot be imported") {
+		t.Fatalf("strict: exit %d, %s", code, errOut)
+	}
+	if h := headOf(t, dir); h != before {
+		t.Fatalf("--strict committed %s", h)
+	}
+
+	code, out, errOut = run(t, "", append(args, "--author", "李强 <liqiang@example.cn>")...)
+	if code != 0 || !strings.Contains(errOut, "imported in commit") {
+		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
+	}
+	repo, err := gitstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := repo.Log(5)
+	repo.Close()
+	if err != nil || len(log) != 2 {
+		t.Fatalf("log: %v, %d commits, want 2 (one for the import)", err, len(log))
+	}
+	if log[0].Author != "李强" || !strings.Contains(log[0].Message, "row 6, column F (管理ＩＰ)") {
+		t.Errorf("commit %+v", log[0])
+	}
+	if code, out, errOut := run(t, "", "--archive", dir, "check"); code != 0 || out != "" {
+		t.Errorf("check after import: exit %d\n%s%s", code, out, errOut)
+	}
+	// The work tree has the new file too: a person sees it in their editor.
+	data, err := os.ReadFile(filepath.Join(dir, "customers/mz-renmin-hospital/devices.md"))
+	if err != nil || !strings.Contains(string(data), "id: agg-sw-1") {
+		t.Errorf("work tree devices.md: %v\n%s", err, data)
+	}
+
+	// The same file again changes nothing.
+	code, _, errOut = run(t, "", args...)
+	if code != 1 || !strings.Contains(errOut, "nothing to change") {
+		t.Errorf("second import: exit %d, %s", code, errOut)
+	}
+}
+
+func TestImportCustomersGBKAndTopology(t *testing.T) {
+	dir := commitDir(t, importFixtures+"archive")
+	code, out, errOut := run(t, "", "--archive", dir, "import", "customers", importFixtures+"customers-gbk.csv", "--json")
+	if code != 0 || !strings.Contains(out, `"encoding": "GB18030"`) || !strings.Contains(out, `"id": "mizhixiandisanzhongxue"`) {
+		t.Fatalf("customers: exit %d\n%s%s", code, out, errOut)
+	}
+	zoo := shared.ZooDir(t)
+	code, out, errOut = run(t, "", "--archive", dir, "import", "topology", filepath.Join(zoo, "Chinanet.gml"), "--customer", "cn-chinanet", "--message", "导入中国电信骨干网拓扑")
+	if code != 0 || !strings.Contains(out, "customer cn-chinanet Chinanet (new customer)") {
+		t.Fatalf("topology: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := run(t, "", "--archive", dir, "check"); code != 0 || out != "" {
+		t.Errorf("check after imports: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestImportUsageErrors(t *testing.T) {
+	dir := commitDir(t, importFixtures+"archive")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "devices", importFixtures + "devices.xlsx"}, "--customer ID"},
+		{[]string{"import", "devices", importFixtures + "devices.xlsx", "--customer", "x", "--map", "a=colour"}, "colour is not a field"},
+		{[]string{"import", "devices", "no-such-file.xlsx", "--customer", "x"}, "open no-such-file.xlsx"},
+		{[]string{"import", "topology", importFixtures + "customers.csv", "--customer", "x"}, "unknown topology format"},
+		{[]string{"import", "customers", importFixtures + "customers.csv", "--author", "nobody"}, "--author"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := run(t, "", append([]string{"--archive", dir}, tt.args...)...)
+		if code != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
