@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"fmt"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,7 +26,7 @@ func normalize(data []byte) []byte {
 // notUTF8 explains, for a file that is not valid UTF-8, which encoding it
 // probably is and how to convert it. Files saved by older Chinese Windows
 // tools are usually GBK (GB18030).
-func notUTF8(data []byte) (line, col int, msg string) {
+func notUTF8(data []byte) (line, col int, format string, args []any) {
 	line, col = 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
@@ -42,7 +41,7 @@ func notUTF8(data []byte) (line, col int, msg string) {
 		i += size
 	}
 	enc := guessEncoding(data)
-	return line, col, fmt.Sprintf("file is not UTF-8 (it looks like %s); convert it, for example with: iconv -f %s -t UTF-8 FILE > FILE.utf8 && mv FILE.utf8 FILE", enc, iconvName(enc))
+	return line, col, "file is not UTF-8 (it looks like %s); convert it, for example with: iconv -f %s -t UTF-8 FILE > FILE.utf8 && mv FILE.utf8 FILE", []any{enc, iconvName(enc)}
 }
 
 func guessEncoding(data []byte) string {

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -99,8 +98,8 @@ func Parse(p string, data []byte) *Record {
 	pr := &parser{rec: rec}
 
 	if !utf8.Valid(bytes.TrimPrefix(data, utf8BOM)) {
-		line, col, msg := notUTF8(bytes.TrimPrefix(data, utf8BOM))
-		pr.errAt(line, col, "%s", msg)
+		line, col, format, args := notUTF8(bytes.TrimPrefix(data, utf8BOM))
+		pr.errAt(line, col, format, args...)
 		rec.Title = titleFromPath(p)
 		return rec
 	}
@@ -178,7 +177,7 @@ func (pr *parser) warnAt(line, col int, format string, args ...any) {
 }
 
 func (pr *parser) add(sev Severity, line, col int, format string, args ...any) {
-	pr.rec.Problems = append(pr.rec.Problems, Problem{Path: pr.rec.Path, Line: line, Col: col, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	pr.rec.Problems = append(pr.rec.Problems, problemf(pr.rec.Path, line, col, sev, format, args...))
 }
 
 // errNode reports a problem at a YAML node (whose line is relative to the
@@ -223,7 +222,7 @@ func (pr *parser) decode(front []byte, place Place) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		pr.errNode(root, "front matter must be a mapping of keys to values (key: value), not %s", describe(root))
+		pr.errNode(root, "front matter must be a mapping of keys to values (key: value), not %s", phrase(describe(root)))
 		return
 	}
 	pr.root = root
@@ -237,16 +236,12 @@ func (pr *parser) decode(front []byte, place Place) {
 		pr.errNode(kn, "unknown kind %q; the kinds are %s", kn.Value, kindList())
 		return
 	} else if k != kind && !(kind == KindNote && k == KindGuide) {
-		want := ""
-		if kind != "" {
-			want = fmt.Sprintf("; a file at this path must be kind: %s", kind)
-		}
 		if kind == "" {
 			// A record outside the known places: trust what it says.
 			kind = k
 			pr.rec.Kind = k
 		} else {
-			pr.errNode(kn, "kind: %s does not belong at %s%s", k, pr.rec.Path, want)
+			pr.errNode(kn, "kind: %s does not belong at %s; a file at this path must be kind: %s", k, pr.rec.Path, kind)
 			return
 		}
 	}
@@ -281,7 +276,8 @@ func (pr *parser) typeErrors(err error) {
 		if col == 0 {
 			col = columnAt(pr.root, line, quotedValue(m[3]))
 		}
-		pr.errAt(line+frontLine, col, "%s", humanTypeError(m[3]))
+		format, args := humanTypeError(m[3])
+		pr.errAt(line+frontLine, col, format, args...)
 	}
 }
 
@@ -289,18 +285,18 @@ var unmarshalRE = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? int
 
 // humanTypeError rewrites yaml.v3's Go-flavoured messages for the people who
 // edit the archive: they know "a number", not "int".
-func humanTypeError(msg string) string {
+func humanTypeError(msg string) (format string, args []any) {
 	m := unmarshalRE.FindStringSubmatch(msg)
 	if m == nil {
-		return msg
+		return "%s", []any{msg}
 	}
-	found := map[string]string{"seq": "a list", "map": "a mapping (key: value)", "int": "a number", "float": "a number", "bool": "true/false", "timestamp": "a date"}[m[1]]
+	var found any = phrase(map[string]string{"seq": "a list", "map": "a mapping (key: value)", "int": "a number", "float": "a number", "bool": "true/false", "timestamp": "a date"}[m[1]])
 	if m[2] != "" {
 		found = strconv.Quote(m[2])
-	} else if found == "" {
-		found = "text"
+	} else if found == phrase("") {
+		found = phrase("text")
 	}
-	return fmt.Sprintf("wrong type: expected %s, found %s", goTypeWords(m[3]), found)
+	return "wrong type: expected %s, found %s", []any{phrase(goTypeWords(m[3])), found}
 }
 
 func goTypeWords(t string) string {

@@ -24,6 +24,9 @@ type Problem struct {
 	Col      int      `json:"col"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
+	// Chinese is the message in Chinese, for the site ("" when the
+	// checker has no translation of it: show Message).
+	Chinese string `json:"message_zh,omitempty"`
 }
 
 // String writes the problem the way compilers do, so editors can jump to it:

@@ -96,7 +96,8 @@ func ParseSettings(data []byte) (Settings, []Problem) {
 			for _, e := range te.Errors {
 				if m := yamlLineRE.FindStringSubmatch(e); m != nil {
 					line, _ := strconv.Atoi(m[1])
-					pr.errAt(line, columnAt(pr.root, line, quotedValue(m[3])), "%s", humanTypeError(m[3]))
+					format, args := humanTypeError(m[3])
+					pr.errAt(line, columnAt(pr.root, line, quotedValue(m[3])), format, args...)
 				}
 			}
 		}

@@ -181,10 +181,10 @@ func (f *Folder) check() {
 	f.Problems = nil
 	dir := CustomersDir + "/" + f.ID
 	if !ValidCustomerID(f.ID) {
-		f.Problems = append(f.Problems, Problem{Path: dir, Line: 1, Col: 1, Severity: SeverityError, Message: fmt.Sprintf("customer folder %q is not a valid id: %s", f.ID, CustomerIDHelp)})
+		f.Problems = append(f.Problems, problemf(dir, 1, 1, SeverityError, "customer folder %q is not a valid id: %s", f.ID, phrase(CustomerIDHelp)))
 	}
 	if f.Customer == nil {
-		f.Problems = append(f.Problems, Problem{Path: dir + "/customer.md", Line: 1, Col: 1, Severity: SeverityError, Message: "missing customer.md: every customer folder needs a profile (kind: customer, with at least name)"})
+		f.Problems = append(f.Problems, problemf(dir+"/customer.md", 1, 1, SeverityError, "missing customer.md: every customer folder needs a profile (kind: customer, with at least name)"))
 	}
 	// When devices.md cannot be read at all, every reference would look
 	// unknown; its own error says enough.
@@ -200,8 +200,7 @@ func (f *Folder) check() {
 	for _, r := range f.Records() {
 		for _, ref := range r.Refs {
 			if !known[ref.ID] {
-				f.Problems = append(f.Problems, Problem{Path: r.Path, Line: ref.Line, Col: ref.Col, Severity: SeverityError,
-					Message: fmt.Sprintf("unknown device %q: %s/devices.md has no device with this id", ref.ID, dir)})
+				f.Problems = append(f.Problems, problemf(r.Path, ref.Line, ref.Col, SeverityError, "unknown device %q: %s/devices.md has no device with this id", ref.ID, dir))
 			}
 		}
 	}

@@ -100,3 +100,20 @@ func TestBrokenCustomerStillRenders(t *testing.T) {
 		t.Errorf("devices of a customer with a broken profile not shown")
 	}
 }
+
+// TestProblemsInPageLanguage: the checker's messages follow the page's
+// language, so a technician reading Chinese gets the problem in Chinese.
+func TestProblemsInPageLanguage(t *testing.T) {
+	ts := newServer(t, options{})
+	for _, tt := range []struct{ lang, want, not string }{
+		{"zh-CN", "不是日期", "is not a date"},
+		{"en", "is not a date", "不是日期"},
+	} {
+		res := ts.get(t, "", "/records/customers/bad-yaml/devices.md", "Accept-Language", tt.lang)
+		got := texts(findAll(res.Doc, ".problems li"))
+		joined := strings.Join(got, "\n")
+		if !strings.Contains(joined, tt.want) || strings.Contains(joined, tt.not) {
+			t.Errorf("%s: problems %q, want %q and not %q", tt.lang, got, tt.want, tt.not)
+		}
+	}
+}

@@ -164,6 +164,13 @@ func templateFuncs(c *i18n.Catalog) template.FuncMap {
 			}
 			return value
 		},
+		// problem is a checker message in the page's language.
+		"problem": func(p archive.Problem) string {
+			if c.Lang == i18n.Chinese && p.Chinese != "" {
+				return p.Chinese
+			}
+			return p.Message
+		},
 		"short":       short,
 		"recordURL":   recordURL,
 		"historyURL":  func(p string) string { return "/history/" + escapePath(p) },

@@ -204,7 +204,7 @@ func (p Policy) Folder(v Viewer, f *archive.Folder) *archive.Folder {
 			continue
 		}
 		if anyUnder(hide, SectionOf(pr.Path)) || p.DropsExtra(v) {
-			pr.Message = scrubQuoted(pr.Message)
+			pr.Message, pr.Chinese = scrubQuoted(pr.Message), scrubQuoted(pr.Chinese)
 		}
 		out.Problems = append(out.Problems, pr)
 	}

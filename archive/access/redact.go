@@ -65,6 +65,7 @@ func (p Policy) redact(v Viewer, r *archive.Record, hide []string) *archive.Reco
 	out.Title = title(&out)
 	for i := range out.Problems {
 		out.Problems[i].Message = rd.scrub(out.Problems[i].Message)
+		out.Problems[i].Chinese = rd.scrub(out.Problems[i].Chinese)
 	}
 	return &out
 }
