@@ -88,8 +88,9 @@ type layoutData struct {
 	Here        string // the page's own address, for the language switch
 	Static      string
 	Print       bool
-	Query       string // the search box's text
-	Logout      bool   // a logged-in viewer of a site with auth: offer to log out
+	Query       string      // the search box's text
+	Logout      bool        // a logged-in viewer of a site with auth: offer to log out
+	Sync        *syncBanner // the archive is not in step with its git server
 	Data        any
 }
 
@@ -113,6 +114,7 @@ func (s *Server) renderWith(w http.ResponseWriter, r *http.Request, status int, 
 	ld.Commit = snap.Commit
 	ld.Here = r.URL.RequestURI()
 	ld.Static = s.pages.static
+	ld.Sync = s.syncBanner(r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", ld); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

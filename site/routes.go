@@ -27,6 +27,7 @@ func (s *Server) Handler() http.Handler {
 	s.editRoutes(app)
 	s.leadRoutes(app)
 	s.importRoutes(app)
+	s.syncRoutes(app)
 
 	app.HandleFunc("/api/", s.api(s.handleNotFound))
 	app.HandleFunc("/", s.page(s.handleNotFound))

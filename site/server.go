@@ -57,6 +57,11 @@ type Server struct {
 	Store    Store
 	Index    Index    // nil: a simple scan of the snapshot answers searches
 	Diagrams Diagrams // nil: the topology is shown as a table only
+	// Remote is the git server the archive was cloned from (dangan serve
+	// --archive URL); nil for an archive served in place. HookSecret
+	// guards POST /hooks/git; empty means no webhook.
+	Remote     Remote
+	HookSecret string
 
 	// ViewerFrom finds who is asking (site/auth's middleware puts the
 	// viewer in the request context); DefaultViewer is used when it is nil

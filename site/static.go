@@ -34,6 +34,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if s.Index != nil {
 		body["indexed"] = s.live.Indexed()
 	}
+	if s.Remote != nil {
+		body["sync"] = s.syncHealth()
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(body)

@@ -234,3 +234,7 @@ func CloneName(rawURL string) string {
 	}
 	return fmt.Sprintf("%s-%08x", clean, h)
 }
+
+// IsLocalPath reports whether an --archive value that IsURL accepts is a
+// folder on this machine (a bare repository) rather than a URL.
+func IsLocalPath(s string) bool { return !strings.Contains(s, "://") && isBare(s) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/demo"
 	"github.com/dangan-archive/dangan/archive/gitstore"
+	"github.com/dangan-archive/dangan/archive/remote"
 	"github.com/dangan-archive/dangan/index"
 	"github.com/dangan-archive/dangan/site"
 	"github.com/dangan-archive/dangan/site/auth"
@@ -33,6 +35,8 @@ var demoUsers = map[access.Role]string{
 func (a *app) serveCommand() *cobra.Command {
 	var addr string
 	var demoCustomers int
+	var fetchInterval time.Duration
+	var hookSecret string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the archive as a web site (a built-in demo archive when there is none)",
@@ -41,10 +45,22 @@ commits: a git commit or push into the archive shows on the site within
 a second, without a restart. With no --archive, no $DANGAN_ARCHIVE and no
 archive in the current folder, it serves a demo archive, generated into
 the data folder (default ./.dangan) on first start, with one user per
-role whose passwords it prints.`,
+role whose passwords it prints.
+
+--archive may also name a git server's repository: https://, ssh://,
+git@host:path, file:// or a bare repository on this machine. serve then
+clones it into DATA/remote/ (DATA is --data, default ./.dangan), fetches
+every --fetch-interval and when the git server calls POST /hooks/git
+with the secret (--hook-secret or $DANGAN_HOOK_SECRET), serves the clone,
+and pushes the site's saves. Several servers can share one repository;
+see docs/DEPLOY.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			remotes, err := a.cloneRemotes(ctx)
+			if err != nil {
+				return err
+			}
 			isDemo := a.archiveDir == "" && !looksLikeArchive(".")
 			if isDemo {
 				if err := a.prepareDemo(ctx, demoCustomers); err != nil {
@@ -75,11 +91,28 @@ role whose passwords it prints.`,
 			}
 			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger}
 			s.UseAuth(au)
+			var syncers remote.Group
+			for _, r := range members(repo) {
+				if url, ok := remotes[r.Dir()]; ok {
+					syncers = append(syncers, remote.New(r, remote.Options{URL: url, Interval: fetchInterval, Logger: a.logger, OnChange: s.Poke}))
+				}
+			}
+			if len(syncers) > 0 {
+				s.Remote, s.HookSecret = syncers, hookSecret
+			}
 			start := time.Now()
 			if err := s.Open(ctx); err != nil {
 				return err
 			}
 			defer s.Close()
+			if len(syncers) > 0 {
+				syncCtx, stop := context.WithCancel(ctx)
+				var wg sync.WaitGroup
+				for _, sy := range syncers {
+					wg.Go(func() { sy.Run(syncCtx) })
+				}
+				defer func() { stop(); wg.Wait() }()
+			}
 			a.logger.Info("archive loaded", "archive", name, "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
 			return site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
 				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", name, l)
@@ -88,6 +121,8 @@ role whose passwords it prints.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().IntVar(&demoCustomers, "demo-customers", 200, "size of the demo archive generated when there is no archive")
+	c.Flags().DurationVar(&fetchInterval, "fetch-interval", 30*time.Second, "how often a remote archive (--archive URL) is fetched")
+	c.Flags().StringVar(&hookSecret, "hook-secret", os.Getenv("DANGAN_HOOK_SECRET"), "shared secret of the git webhook POST /hooks/git (default $DANGAN_HOOK_SECRET; none: no webhook)")
 	return c
 }
 
@@ -152,6 +187,66 @@ func (a *app) announceUsers(au *auth.Authenticator, isDemo bool) error {
 	}
 	if pw != "" {
 		fmt.Fprintf(a.stdout, "created user admin with password %s (shown only now; change it with: dangan user passwd admin)\n", pw)
+	}
+	return nil
+}
+
+// cloneRemotes handles --archive values naming a git server's repository:
+// each is cloned (or its clone refreshed) under DATA/remote and replaced by
+// the clone's folder. It returns clone folder → URL, empty when every
+// archive is served in place.
+func (a *app) cloneRemotes(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	all := append([]*string{&a.archiveDir}, ptrs(a.moreArchives)...)
+	for _, arch := range all {
+		if *arch == "" || !remote.IsURL(*arch) {
+			continue
+		}
+		url := *arch
+		if remote.IsLocalPath(url) {
+			// A bare repository on this machine: git resolves a relative
+			// path against the clone, so make it absolute.
+			abs, err := filepath.Abs(url)
+			if err != nil {
+				return nil, err
+			}
+			url = abs
+		}
+		if a.dataDir == "" && arch == &a.archiveDir {
+			a.dataDir = ".dangan" // not inside the clone: it is a bare repository
+		}
+		d, err := a.data()
+		if err != nil {
+			return nil, err
+		}
+		dir := filepath.Join(d, "remote", remote.CloneName(url))
+		if _, err := os.Stat(dir); err != nil {
+			fmt.Fprintf(a.stdout, "cloning %s into %s ...\n", remote.Redact(url), dir)
+		}
+		if err := remote.Clone(ctx, "", url, dir, ""); err != nil {
+			return nil, fmt.Errorf("%w (is the URL right, and may this machine read it? try: git ls-remote %s)", err, remote.Redact(url))
+		}
+		*arch = dir
+		out[dir] = url
+	}
+	return out, nil
+}
+
+func ptrs(ss []string) []*string {
+	out := make([]*string, len(ss))
+	for i := range ss {
+		out[i] = &ss[i]
+	}
+	return out
+}
+
+// members are the repositories behind a store, primary first.
+func members(st store) []*gitstore.Repo {
+	switch s := st.(type) {
+	case *gitstore.Repo:
+		return []*gitstore.Repo{s}
+	case *gitstore.Union:
+		return s.Repos()
 	}
 	return nil
 }
