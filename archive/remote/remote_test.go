@@ -459,3 +459,28 @@ func TestIsURLAndNames(t *testing.T) {
 		t.Error("a new token must not make a new clone")
 	}
 }
+
+// TestGroup: an archive in two repositories (restricted customers apart)
+// shows one state: saves waiting in both are added up, the webhook fetches
+// both, and a conflict is dismissed where it lives.
+func TestGroup(t *testing.T) {
+	open, closed := newGitServer(t), newGitServer(t)
+	open.seed(t, map[string]string{"customers/c1/customer.md": "---\nname: 一号\n---\n"})
+	closed.seed(t, map[string]string{"customers/gongan/customer.md": "---\nname: 公安\nrestricted: true\n---\n"})
+	a, b := newReplica(t, open, "open"), newReplica(t, closed, "closed")
+	g := Group{a.sync, b.sync}
+	closed.down.Store(true)
+	a.save(t, "customers/c1/visits/v1.md", "one\n")
+	b.save(t, "customers/gongan/visits/v1.md", "two\n")
+	a.mustSync(t)
+	_ = b.sync.Sync(context.Background())
+	st := g.Status()
+	if st.Pending != 1 || st.UnreachableSince.IsZero() || st.InSync() || !strings.Contains(st.URL, " + ") {
+		t.Errorf("group status %+v, want one save waiting and unreachable", st)
+	}
+	closed.down.Store(false)
+	b.mustSync(t)
+	if st := g.Status(); !st.InSync() {
+		t.Errorf("group status after the server is back: %+v", st)
+	}
+}
