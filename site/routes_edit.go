@@ -6,4 +6,7 @@ import "net/http"
 func (s *Server) editRoutes(app *http.ServeMux) {
 	app.HandleFunc("PUT /api/records/{path...}", s.api(s.handleAPISave))
 	app.HandleFunc("DELETE /api/records/{path...}", s.api(s.handleAPIDelete))
+	// The text editor; the conflict page saves again through it.
+	app.HandleFunc("GET /source/{path...}", s.page(s.handleSource))
+	app.HandleFunc("POST /source/{path...}", s.page(s.handleSourceSave))
 }
