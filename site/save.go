@@ -268,6 +268,7 @@ func (s *Server) planSave(snap *archive.Snapshot, v access.Viewer, req SaveReque
 	pol := access.Policy{Settings: snap.Settings}
 	var plan savePlan
 	olds := make([][]byte, len(files))
+	var checks []func() error // what changed, per file (CheckChange)
 	for i, f := range files {
 		folder := snap.Customer(archive.CustomerOf(f.Path))
 		// Someone who may not see the customer is told it does not exist.
@@ -297,9 +298,7 @@ func (s *Server) planSave(snap *archive.Snapshot, v access.Viewer, req SaveReque
 		if !f.Delete {
 			next = f.Data
 		}
-		if err := pol.CheckChange(v, folder, f.Path, olds[i], next); err != nil {
-			return plan, err
-		}
+		checks = append(checks, func() error { return pol.CheckChange(v, folder, f.Path, olds[i], next) })
 		if i == 0 {
 			plan.version = blobID(next)
 		}
@@ -311,9 +310,17 @@ func (s *Server) planSave(snap *archive.Snapshot, v access.Viewer, req SaveReque
 	if files[0].Delete {
 		plan.version = ""
 	}
+	// The checker goes before the finer access rules: a broken profile
+	// reads as restricted to them, and its author should hear what is
+	// broken rather than that it may not be restricted.
 	ps := checkSave(snap, plan.changes)
 	if archive.HasErrors(ps) {
 		return plan, &InvalidError{Problems: ps}
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return plan, err
+		}
 	}
 	plan.warnings = ps
 	plan.unchanged = len(plan.changes) == 0

@@ -386,3 +386,17 @@ func TestConcurrentSaves(t *testing.T) {
 		t.Errorf("git fsck: %v\n%s", err, out)
 	}
 }
+
+// A broken profile is answered with its problems, not with the access
+// rule that reads a broken profile as restricted.
+func TestSaveBrokenProfileIsInvalid(t *testing.T) {
+	ts := newServer(t, options{})
+	p := "customers/mz-school/customer.md"
+	cur := ts.current(t, p)
+	broken := strings.Replace(string(cur.Data), "kind: customer\n", "kind: customer\nindustry: [教育\n", 1)
+	_, err := ts.Site.Save(context.Background(), liqiang, site.SaveRequest{Path: p, Content: []byte(broken), Base: cur.Version})
+	var inv *site.InvalidError
+	if !errors.As(err, &inv) || site.ErrorStatus(err) != 422 {
+		t.Fatalf("broken profile: %v, want 422 with problems", err)
+	}
+}
