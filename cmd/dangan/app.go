@@ -78,6 +78,7 @@ current directory. dangan keeps its own state (index, users, audit log) in
 	root.PersistentFlags().StringVar(&a.dataDir, "data", "", "where dangan keeps its own state (default ARCHIVE/.dangan)")
 	root.AddCommand(a.checkCommand(), a.initCommand(), a.demoCommand(), a.indexCommand(), a.searchCommand(), a.serveCommand(), a.userCommand(), a.auditCommand(), a.leadsCommand())
 	root.AddCommand(a.importCommand())
+	root.AddCommand(a.healthCommand())
 	return root
 }
 
