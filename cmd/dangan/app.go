@@ -35,12 +35,20 @@ type app struct {
 	stdout       io.Writer
 	stderr       io.Writer
 	logger       *slog.Logger
+	// cpuProfile is --cpuprofile; stopProfile ends it (bench.go).
+	cpuProfile  string
+	stopProfile func()
 }
 
 // Run is the whole command line; main only adds signals and the exit.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	root := a.rootCommand()
+	defer func() {
+		if a.stopProfile != nil {
+			a.stopProfile()
+		}
+	}()
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -79,6 +87,8 @@ current directory. dangan keeps its own state (index, users, audit log) in
 	root.AddCommand(a.checkCommand(), a.initCommand(), a.demoCommand(), a.indexCommand(), a.searchCommand(), a.serveCommand(), a.userCommand(), a.auditCommand(), a.leadsCommand())
 	root.AddCommand(a.importCommand())
 	root.AddCommand(a.healthCommand())
+	root.AddCommand(a.benchCommand())
+	a.addProfileFlag(root)
 	return root
 }
 
