@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/gitstore"
 )
 
@@ -54,6 +55,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, c *SaveC
 		Theirs: string(c.Theirs), TheirsVersion: c.TheirsVersion, Deleted: c.Theirs == nil,
 		Yours: string(c.Yours),
 	}
+	s.viewOf(r).audited(archive.CustomerOf(c.Path), c.Path) // theirs is shown: a read
 	if rec := s.live.Snapshot().Record(c.Path); rec != nil {
 		d.Title = recordTitle(s.catalog(r), rec)
 	}

@@ -117,6 +117,7 @@ func (s *Server) answerSave(w http.ResponseWriter, r *http.Request, res SaveResu
 	switch {
 	case errors.As(err, &c):
 		s.logError(r, classify(err))
+		s.viewOf(r).audited(archive.CustomerOf(c.Path), c.Path) // theirs is shown: a read
 		out := apiConflict{
 			Error:  apiError{Code: "conflict", Message: s.catalog(r).T("edit.conflict.api")},
 			Path:   c.Path,

@@ -400,3 +400,62 @@ func TestSaveBrokenProfileIsInvalid(t *testing.T) {
 		t.Fatalf("broken profile: %v, want 422 with problems", err)
 	}
 }
+
+// TestSaveWithFiles saves a record and a photo beside it as one commit; a
+// photo already there is not replaced by a save that thought it new.
+func TestSaveWithFiles(t *testing.T) {
+	ts := newServer(t, options{})
+	ctx := context.Background()
+	p := "customers/mz-school/notes/rack.md"
+	img := "customers/mz-school/notes/rack.png"
+	res, err := ts.Site.Save(ctx, liqiang, site.SaveRequest{Path: p, Content: []byte("# 机柜\n\n![机柜](rack.png)\n"),
+		Files: []site.SaveFile{{Path: img, Data: pngBytes(t)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, _, err := ts.Repo.Changes(ts.Second, res.Commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changed) != 2 {
+		t.Errorf("the save changed %d files, want the record and the photo", len(changed))
+	}
+	if log, _ := ts.Repo.Log(2); len(log) < 2 || log[1].Hash != ts.Second {
+		t.Error("the record and the photo took more than one commit")
+	}
+	_, err = ts.Site.Save(ctx, wangfang, site.SaveRequest{Path: "customers/mz-school/notes/rack2.md", Content: []byte("# 另一张\n"),
+		Files: []site.SaveFile{{Path: img, Data: []byte("not the same photo")}}})
+	var c *site.SaveConflict
+	if !errors.As(err, &c) || c.Path != img || c.Merge != nil {
+		t.Fatalf("a new photo over an existing one: %v, want a conflict on %s without a merge", err, img)
+	}
+	// A file given twice, or outside the archive, is refused before anything.
+	for _, req := range []site.SaveRequest{
+		{Path: p, Content: []byte("x"), Files: []site.SaveFile{{Path: p, Data: []byte("y")}}},
+		{Path: "../x.md", Content: []byte("x")},
+		{Path: "customers/mz-school/notes/a.md", Content: []byte("x"), Files: []site.SaveFile{{Path: ".git/config"}}},
+	} {
+		if _, err := ts.Site.Save(ctx, admin, req); site.ErrorStatus(err) != 400 && site.ErrorStatus(err) != 403 {
+			t.Errorf("save %s + %v: %v, want a refusal", req.Path, req.Files, err)
+		}
+	}
+}
+
+// BenchmarkSave is one save through the whole path: access, the checker
+// over the archive, the commit (objects flushed to disk) and the site and
+// index following it.
+func BenchmarkSave(b *testing.B) {
+	ts := newServer(b, options{index: true})
+	ctx := context.Background()
+	cur := ts.current(b, sparesPath)
+	version := cur.Version
+	i := 0
+	for b.Loop() {
+		i++
+		res, err := ts.Site.Save(ctx, liqiang, site.SaveRequest{Path: sparesPath, Content: fmt.Appendf(cur.Data, "第 %d 次\n", i), Base: version})
+		if err != nil {
+			b.Fatal(err)
+		}
+		version = res.Version
+	}
+}
