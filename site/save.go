@@ -245,13 +245,29 @@ func (s *Server) headSnapshot(ctx context.Context) (*archive.Snapshot, error) {
 
 // followSave brings the site and the search index to the commit just made
 // before the answer goes out, so the page shown next (and a search) has
-// the change; the follower is poked too, for anything Refresh left.
+// the change. It waits at most followWait: while the index is being
+// rebuilt (the first start over a large archive) the save is answered
+// without it, and the refresh finishes in the background.
 func (s *Server) followSave(ctx context.Context) {
-	if err := s.live.Refresh(context.WithoutCancel(ctx)); err != nil {
-		s.Logger.Warn("follow own save", "err", err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.live.Refresh(context.WithoutCancel(ctx)); err != nil {
+			s.Logger.Warn("follow own save", "err", err)
+		}
+	}()
+	t := time.NewTimer(followWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.Logger.Info("answering a save before the search index has it", "waited", followWait)
 	}
 	s.Poke()
 }
+
+// followWait bounds how long a save waits for the site to follow it.
+const followWait = 5 * time.Second
 
 // savePlan is what one attempt found: the changes to commit, or that
 // there is nothing to commit.
