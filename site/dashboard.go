@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/leads"
 	"github.com/dangan-archive/dangan/site/i18n"
 )
 
@@ -176,8 +177,55 @@ func punctualityChart(c *i18n.Catalog, folders []*archive.Folder, today archive.
 	return ch
 }
 
-// dashboardLeadCharts: the leads by signal and status (archive/leads).
-func (s *Server) dashboardLeadCharts(r *http.Request, v view, c *i18n.Catalog) []chart { return nil }
+// dashboardLeadCharts counts the viewer's leads by signal, stacked by
+// status.
+func (s *Server) dashboardLeadCharts(r *http.Request, v view, c *i18n.Catalog) []chart {
+	set, _, err := s.currentLeads(r.Context(), false)
+	if err != nil {
+		s.Logger.Warn("dashboard: leads", "err", err)
+		return nil
+	}
+	mine := v.viewLeads(set.All)
+	lang := string(c.Lang)
+	counts := map[leads.Signal]map[leads.Status]int{}
+	for _, l := range mine {
+		if counts[l.Signal] == nil {
+			counts[l.Signal] = map[leads.Status]int{}
+		}
+		counts[l.Signal][l.Status]++
+	}
+	var cats []string
+	var signals []leads.Signal
+	for _, sig := range leads.Signals {
+		if counts[sig] != nil {
+			cats = append(cats, sig.Label(lang))
+			signals = append(signals, sig)
+		}
+	}
+	colors := map[leads.Status]string{leads.StatusNew: colorAccent, leads.StatusContacted: colorNear, leads.StatusWon: colorOK, leads.StatusLost: colorPast, leads.StatusDismissed: colorGrey}
+	var series []chartSeries
+	ch := chart{ID: "leads", Title: c.T("dashboard.leads"), Note: c.T("dashboard.leads_note", c.Num(len(mine))), Empty: len(mine) == 0}
+	ch.Table.Head = []string{c.T("leads.signal")}
+	for _, st := range leads.Statuses {
+		data := make([]float64, len(signals))
+		for i, sig := range signals {
+			data[i] = float64(counts[sig][st])
+		}
+		series = append(series, chartSeries{Name: c.T("lead." + string(st)), Type: "bar", Stack: "status", Data: data, Color: colors[st]})
+		ch.Table.Head = append(ch.Table.Head, c.T("lead."+string(st)))
+	}
+	for i, sig := range signals {
+		row := []string{cats[i]}
+		for _, st := range leads.Statuses {
+			row = append(row, c.Num(counts[sig][st]))
+		}
+		ch.Table.Rows = append(ch.Table.Rows, row)
+	}
+	ch.Options = axisChart(cats, series, nil)
+	// Signal names are long: turn them so they all show.
+	ch.Options["xAxis"].(map[string]any)["axisLabel"] = map[string]any{"interval": 0, "rotate": 30}
+	return []chart{ch}
+}
 
 // dashboardHealthCharts: health by technician (archive/health).
 func (s *Server) dashboardHealthCharts(r *http.Request, v view, c *i18n.Catalog, today archive.Date) []chart {
