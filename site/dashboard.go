@@ -8,6 +8,7 @@ import (
 
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/leads"
+	"github.com/dangan-archive/dangan/archive/standard"
 	"github.com/dangan-archive/dangan/site/i18n"
 )
 
@@ -124,7 +125,7 @@ func onTime(v *archive.Visit) (on, ok bool) {
 	if v.Appointment.IsZero() || v.Arrived.IsZero() {
 		return false, false
 	}
-	return !v.Arrived.After(v.Appointment.Add(-5 * time.Minute)), true
+	return !v.Arrived.After(v.Appointment.Add(-standard.ArriveEarly)), true
 }
 
 // punctualityChart counts, per month of the last year, the visits that
@@ -227,7 +228,36 @@ func (s *Server) dashboardLeadCharts(r *http.Request, v view, c *i18n.Catalog) [
 	return []chart{ch}
 }
 
-// dashboardHealthCharts: health by technician (archive/health).
+// dashboardHealthCharts draws health by technician for those who may see
+// health: each technician's score (the mean of their customers') with the
+// share of the visit standard they kept and of their visits on time.
 func (s *Server) dashboardHealthCharts(r *http.Request, v view, c *i18n.Catalog, today archive.Date) []chart {
-	return nil
+	if !mayUseHealth(v.Viewer) {
+		return nil
+	}
+	set, _, err := s.healthNow(r.Context())
+	if err != nil {
+		s.Logger.Warn("dashboard: health", "err", err)
+		return nil
+	}
+	rep := v.viewHealth(set)
+	ch := chart{ID: "health", Title: c.T("dashboard.health"), Note: c.T("dashboard.health_note"), Empty: len(rep.Technicians) == 0}
+	var names []string
+	var score, kept, on []float64
+	ch.Table.Head = []string{c.T("health.technician"), c.T("health.score"), c.T("health.standard"), c.T("health.on_time"), c.T("health.customers")}
+	for _, t := range rep.Technicians {
+		names = append(names, t.Name)
+		score = append(score, float64(t.Score))
+		kept = append(kept, float64(t.Standard))
+		on = append(on, float64(t.OnTime))
+		ch.Table.Rows = append(ch.Table.Rows, []string{t.Name, c.Num(t.Score), c.Num(t.Standard) + "%", c.Num(t.OnTime) + "%", c.Num(t.Customers)})
+	}
+	ch.Options = axisChart(names, []chartSeries{
+		{Name: c.T("health.score"), Type: "bar", Data: score, Color: colorAccent},
+		{Name: c.T("health.standard"), Type: "bar", Data: kept, Color: colorOK},
+		{Name: c.T("health.on_time"), Type: "bar", Data: on, Color: colorNear},
+	}, nil)
+	ch.Options["yAxis"] = []map[string]any{{"type": "value", "min": 0, "max": 100}}
+	ch.Options["xAxis"].(map[string]any)["axisLabel"] = map[string]any{"interval": 0, "rotate": 30}
+	return []chart{ch}
 }

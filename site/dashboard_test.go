@@ -35,7 +35,7 @@ func TestDashboard(t *testing.T) {
 		t.Fatalf("dashboard: %d\n%s", res.StatusCode, res.Body)
 	}
 	charts := chartsOf(t, res)
-	for _, id := range []string{"warranty", "punctuality"} {
+	for _, id := range []string{"warranty", "leads", "health", "punctuality"} {
 		opt, ok := charts[id]
 		if !ok {
 			t.Errorf("chart %s not drawn; have %v", id, charts)
@@ -106,8 +106,13 @@ func TestDashboardMarketing(t *testing.T) {
 	if _, ok := charts["punctuality"]; ok {
 		t.Errorf("marketing sees visit punctuality, built from hidden arrival times")
 	}
-	if _, ok := charts["warranty"]; !ok {
-		t.Errorf("marketing does not see the warranty timeline")
+	if _, ok := charts["health"]; ok {
+		t.Errorf("marketing sees health by technician")
+	}
+	for _, id := range []string{"warranty", "leads"} {
+		if _, ok := charts[id]; !ok {
+			t.Errorf("marketing does not see chart %s", id)
+		}
 	}
 	if strings.Contains(res.Body, "ZTE5960") || strings.Contains(res.Body, "10.12.0.1") {
 		t.Errorf("hidden fields on the dashboard")

@@ -66,3 +66,56 @@ func TestHealthNotForMarketing(t *testing.T) {
 		t.Errorf("technician's nav: %v", nav)
 	}
 }
+
+func TestHealthScores(t *testing.T) {
+	ts := newLeadServer(t)
+	names := func(res response) []string {
+		t.Helper()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("health: %d\n%s", res.StatusCode, res.Body)
+		}
+		return texts(findAll(res.Doc, "ol.health-customers .hc-name"))
+	}
+	// Restricted customers count only for those who may see them: in the
+	// list, and in the technicians' and the archive's figures.
+	admin := names(ts.get(t, "admin", "/health"))
+	if !slices.Contains(admin, "米脂县公安局") || !slices.Contains(admin, "米脂县人民医院") {
+		t.Errorf("admin's health lists %v", admin)
+	}
+	res := ts.get(t, "liqiang", "/health")
+	if got := names(res); slices.Contains(got, "米脂县公安局") || strings.Contains(res.Body, "mz-gongan") {
+		t.Errorf("liqiang sees the restricted customer's health: %v", got)
+	}
+	techs := texts(findAll(res.Doc, "table.health-techs td a"))
+	if !slices.Contains(techs, "liqiang") || slices.Contains(techs, "zhaomin") {
+		t.Errorf("liqiang's technician table: %v", techs)
+	}
+	// Every problem links to the record to fix.
+	var links []string
+	for _, a := range findAll(ts.get(t, "admin", "/health").Doc, "ul.health-problems a") {
+		href, _ := attr(a, "href")
+		links = append(links, href)
+	}
+	if !slices.ContainsFunc(links, func(l string) bool { return strings.HasPrefix(l, "/records/customers/mz-renmin-hospital/") }) {
+		t.Errorf("no problem links to a hospital record: %v", links)
+	}
+	// One technician's customers.
+	for _, n := range names(ts.get(t, "admin", "/health?technician=liqiang")) {
+		if n == "米脂县公安局" {
+			t.Errorf("liqiang's customers include the police")
+		}
+	}
+	// As of a day: the archive as it stood then, labelled.
+	past := ts.get(t, "admin", "/health?at=2026-03-15")
+	if past.StatusCode != http.StatusOK || len(findAll(past.Doc, ".asof")) == 0 {
+		t.Errorf("health as of 2026-03-15: %d, banner %d", past.StatusCode, len(findAll(past.Doc, ".asof")))
+	}
+	if len(findAll(past.Doc, "#problems")) != 0 {
+		t.Errorf("the checker's problems of today shown on a past day's page")
+	}
+	for u, want := range map[string]int{"/health?at=2020-01-01": http.StatusNotFound, "/health?at=yesterday": http.StatusBadRequest} {
+		if res := ts.get(t, "admin", u); res.StatusCode != want {
+			t.Errorf("%s: %d, want %d", u, res.StatusCode, want)
+		}
+	}
+}

@@ -23,11 +23,13 @@ type boardState struct {
 	// tracker finds the commit where each lead first appeared; nil when
 	// the store has no history to walk.
 	tracker *leads.Tracker
+	health  *derived[*healthSet]
 }
 
 func (s *Server) boardInit() {
 	s.board.once.Do(func() {
 		s.board.leads = newDerived[*leadSet](8)
+		s.board.health = newDerived[*healthSet](8)
 		if h, ok := s.Store.(leads.History); ok {
 			s.board.tracker = &leads.Tracker{History: h, Logger: s.Logger}
 		}

@@ -51,6 +51,17 @@ func (s *Server) UseAuth(a *auth.Authenticator) {
 		u, ok := a.Users.CheckToken(token)
 		return u.Viewer(), ok
 	}
+	s.Accounts = func() []string {
+		us, err := a.Users.List()
+		if err != nil {
+			s.Logger.Error("list users", "err", err)
+		}
+		names := make([]string, len(us))
+		for i, u := range us {
+			names[i] = u.Name
+		}
+		return names
+	}
 	s.loggedIn = true
 	s.Author = func(v access.Viewer) gitstore.Signature { return authorFromUsers(a.Users, v, s.Now()) }
 }

@@ -80,6 +80,10 @@ type Server struct {
 	// the address of a lead feed: feed readers cannot log in. UseAuth sets
 	// it; nil means feeds answer only logged-in viewers.
 	TokenViewer func(token string) (access.Viewer, bool)
+	// Accounts lists the site's user names: with the staff the records
+	// name, the people whose commits count as authentic (health). UseAuth
+	// sets it.
+	Accounts func() []string
 	// restrictedRead records that the viewer in ctx read a restricted
 	// customer's folder or record (UseAuth: the audit log); nil records
 	// nothing.
