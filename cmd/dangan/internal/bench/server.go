@@ -2,7 +2,9 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -192,6 +194,68 @@ func (c *client) get(ctx context.Context, path string) ([]byte, error) {
 		return body, fmt.Errorf("GET %s: %s", path, res.Status)
 	}
 	return body, nil
+}
+
+// do sends a request with a JSON body and decodes a JSON answer into out
+// (when not nil); it returns the status.
+func (c *client) do(ctx context.Context, method, path string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return res.StatusCode, err
+	}
+	if res.StatusCode/100 != 2 {
+		return res.StatusCode, fmt.Errorf("%s %s: %s: %.200s", method, path, res.Status, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return res.StatusCode, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+	}
+	return res.StatusCode, nil
+}
+
+// canSave tells whether the server saves records through its API
+// (PUT /api/records/{path}): a save without content is refused as a bad
+// request there, and is not found or not allowed where there is no such
+// route.
+func (c *client) canSave(ctx context.Context, path string) bool {
+	st, _ := c.do(ctx, http.MethodPut, "/api/records/"+path, map[string]any{}, nil)
+	return st == http.StatusBadRequest
+}
+
+// saveNote saves a record through the API with a line carrying a unique
+// word added, as an editor would: read it with its version, send it back.
+func (c *client) saveNote(ctx context.Context, path, word string) error {
+	var rec struct {
+		Version string `json:"version"`
+		Content string `json:"content"`
+	}
+	if _, err := c.do(ctx, http.MethodGet, "/api/records/"+path, nil, &rec); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, http.MethodPut, "/api/records/"+path, map[string]any{
+		"content": rec.Content + "\n备注 " + word + "\n", "version": rec.Version, "message": "bench: note " + word,
+	}, nil)
+	return err
 }
 
 func searchPath(q string) string { return "/search?q=" + url.QueryEscape(q) }
