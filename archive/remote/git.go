@@ -106,7 +106,7 @@ func Clone(ctx context.Context, gitBin, rawURL, dir, branch string) error {
 			return fmt.Errorf("clone %s: %w", Redact(rawURL), err)
 		}
 	}
-	if err := g.fetch(ctx, branch); err != nil {
+	if err := g.fetch(ctx, branch, ""); err != nil {
 		return fmt.Errorf("clone %s: %w", Redact(rawURL), err)
 	}
 	if _, err := g.run(ctx, "symbolic-ref", "HEAD", "refs/heads/"+branch); err != nil {
@@ -141,14 +141,17 @@ func (g gitCmd) defaultBranch(ctx context.Context) (string, error) {
 
 func trackingRef(branch string) string { return "refs/remotes/origin/" + branch }
 
-// fetch brings the remote's branch into its tracking ref. A branch the
-// remote does not have (an empty repository) is not an error.
-func (g gitCmd) fetch(ctx context.Context, branch string) error {
+// fetch brings the remote's branch into its tracking ref, which is at
+// have now. A branch the remote does not have (an empty repository) is
+// not an error. The remote's refs are listed first: when the branch has
+// not moved, which is most of the time, that one round trip is all.
+func (g gitCmd) fetch(ctx context.Context, branch, have string) error {
 	out, err := g.run(ctx, "ls-remote", "--heads", "origin", "refs/heads/"+branch)
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(out) == "" {
+	tip, _, _ := strings.Cut(strings.TrimSpace(out), "\t")
+	if tip == "" || (have != "" && tip == have) {
 		return nil
 	}
 	_, err = g.run(ctx, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "origin", "+refs/heads/"+branch+":"+trackingRef(branch))

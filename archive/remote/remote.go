@@ -180,7 +180,12 @@ func (s *Syncer) Sync(ctx context.Context) error {
 	defer s.refreshLocal()
 	branch := s.repo.Branch()
 	for range maxRounds {
-		if err := s.git.fetch(ctx, branch); err != nil {
+		have, err := s.repo.Ref(trackingRef(branch))
+		if err != nil {
+			s.failed(err)
+			return err
+		}
+		if err := s.git.fetch(ctx, branch, have); err != nil {
 			s.unreachable(err)
 			return err
 		}

@@ -19,7 +19,7 @@ import (
 
 // gitBin returns the git binary, or skips when there is none on a
 // developer's machine; CI installs git, so there the test fails instead.
-func gitBin(t *testing.T) string {
+func gitBin(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("git")
 	if err != nil {
@@ -31,7 +31,7 @@ func gitBin(t *testing.T) string {
 	return p
 }
 
-func run(t *testing.T, dir string, args ...string) string {
+func run(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=王芳", "GIT_AUTHOR_EMAIL=wangfang@example.cn",
@@ -53,7 +53,7 @@ type gitServer struct {
 	down atomic.Bool
 }
 
-func newGitServer(t *testing.T) *gitServer {
+func newGitServer(t testing.TB) *gitServer {
 	t.Helper()
 	gitBin(t)
 	execPath := run(t, t.TempDir(), "--exec-path")
@@ -79,7 +79,7 @@ func newGitServer(t *testing.T) *gitServer {
 
 // seed pushes a first archive into the server from a person's clone and
 // returns that clone.
-func (gs *gitServer) seed(t *testing.T, files map[string]string) string {
+func (gs *gitServer) seed(t testing.TB, files map[string]string) string {
 	t.Helper()
 	wt := filepath.Join(t.TempDir(), "person")
 	run(t, filepath.Dir(wt), "clone", "--quiet", gs.URL, wt)
@@ -90,7 +90,7 @@ func (gs *gitServer) seed(t *testing.T, files map[string]string) string {
 	return wt
 }
 
-func writeFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for p, data := range files {
 		full := filepath.Join(dir, filepath.FromSlash(p))
@@ -109,7 +109,7 @@ type replica struct {
 	sync *Syncer
 }
 
-func newReplica(t *testing.T, gs *gitServer, name string) *replica {
+func newReplica(t testing.TB, gs *gitServer, name string) *replica {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "remote", CloneName(gs.URL))
 	if err := Clone(context.Background(), "", gs.URL, dir, ""); err != nil {
@@ -125,7 +125,7 @@ func newReplica(t *testing.T, gs *gitServer, name string) *replica {
 }
 
 // save commits one web edit on the replica, as the site's save path does.
-func (r *replica) save(t *testing.T, path, data string) string {
+func (r *replica) save(t testing.TB, path, data string) string {
 	t.Helper()
 	head, err := r.repo.Head()
 	if err != nil {
@@ -143,14 +143,14 @@ func (r *replica) save(t *testing.T, path, data string) string {
 	return id
 }
 
-func (r *replica) mustSync(t *testing.T) {
+func (r *replica) mustSync(t testing.TB) {
 	t.Helper()
 	if err := r.sync.Sync(context.Background()); err != nil {
 		t.Fatalf("sync %s: %v", r.name, err)
 	}
 }
 
-func (r *replica) read(t *testing.T, path string) string {
+func (r *replica) read(t testing.TB, path string) string {
 	t.Helper()
 	f, err := r.repo.ReadFile("", path)
 	if err != nil {
@@ -159,7 +159,7 @@ func (r *replica) read(t *testing.T, path string) string {
 	return string(f.Data)
 }
 
-func head(t *testing.T, r *gitstore.Repo) string {
+func head(t testing.TB, r *gitstore.Repo) string {
 	t.Helper()
 	h, err := r.Head()
 	if err != nil {
@@ -355,7 +355,7 @@ func TestRunPushesAndFollows(t *testing.T) {
 
 // waitFor polls cond until it holds; the limit only stops a broken test
 // from hanging, it is not a speed requirement.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
@@ -368,7 +368,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // checkEverywhere checks the server, the person's clone and every replica
 // are at one commit holding every wanted file.
-func checkEverywhere(t *testing.T, gs *gitServer, person string, want map[string]string, rs ...*replica) {
+func checkEverywhere(t testing.TB, gs *gitServer, person string, want map[string]string, rs ...*replica) {
 	t.Helper()
 	server := run(t, gs.Dir, "rev-parse", "main")
 	if p := run(t, person, "rev-parse", "HEAD"); p != server {
@@ -391,7 +391,7 @@ func checkEverywhere(t *testing.T, gs *gitServer, person string, want map[string
 	}
 }
 
-func fsck(t *testing.T, dirs ...string) {
+func fsck(t testing.TB, dirs ...string) {
 	t.Helper()
 	for _, d := range dirs {
 		cmd := exec.Command("git", "-C", d, "fsck", "--strict", "--no-progress", "--no-dangling")
