@@ -198,6 +198,9 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) error {
 		cv := conflictView{Conflict: c}
 		for _, p := range c.Paths {
 			f := conflictFile{Path: p}
+			// Both versions are shown: a restricted customer's file read
+			// here is a read like any other, and goes to the audit log.
+			v.audited(archive.CustomerOf(p), p)
 			ours, err := s.Store.ReadFile(c.Commit.Hash, p)
 			if err == nil {
 				if text, ok := v.text(p, ours.Data); ok {
