@@ -37,6 +37,7 @@ func (a *app) serveCommand() *cobra.Command {
 	var demoCustomers int
 	var fetchInterval time.Duration
 	var hookSecret string
+	var trustProxy bool
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the archive as a web site (a built-in demo archive when there is none)",
@@ -85,7 +86,7 @@ see docs/DEPLOY.md.`,
 			}
 			defer ix.Close()
 
-			au := auth.New(auth.Config{DataDir: d, Logger: a.logger})
+			au := auth.New(auth.Config{DataDir: d, Logger: a.logger, TrustProxy: trustProxy})
 			if err := a.announceUsers(au, isDemo); err != nil {
 				return err
 			}
@@ -121,6 +122,7 @@ see docs/DEPLOY.md.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().IntVar(&demoCustomers, "demo-customers", 200, "size of the demo archive generated when there is no archive")
+	c.Flags().BoolVar(&trustProxy, "trust-proxy", false, "behind a load balancer or reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: believe them (secure cookies over its TLS, client addresses in the audit log)")
 	c.Flags().DurationVar(&fetchInterval, "fetch-interval", 30*time.Second, "how often a remote archive (--archive URL) is fetched")
 	c.Flags().StringVar(&hookSecret, "hook-secret", os.Getenv("DANGAN_HOOK_SECRET"), "shared secret of the git webhook POST /hooks/git (default $DANGAN_HOOK_SECRET; none: no webhook)")
 	return c
