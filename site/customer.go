@@ -22,5 +22,8 @@ func (s *Server) customerPage(w http.ResponseWriter, r *http.Request, print bool
 		return err
 	}
 	cv := s.newCustomerView(r.Context(), f, q.snap, q.at, q.view.hide())
+	if !print {
+		cv.Forms = s.customerFormsOf(r, cv)
+	}
 	return s.renderWith(w, r, http.StatusOK, "customer", layoutData{Title: cv.Name, Print: print, Data: cv})
 }

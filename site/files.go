@@ -42,7 +42,9 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	h := w.Header()
 	name := path.Base(p)
-	if ct, ok := imageTypes[strings.ToLower(path.Ext(p))]; ok {
+	// Shown inline only when the name and the content agree that it is one
+	// of the images: HTML named .png is downloaded, never rendered.
+	if ct, ok := imageTypes[strings.ToLower(path.Ext(p))]; ok && http.DetectContentType(f.Data) == ct {
 		h.Set("Content-Type", ct)
 		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	} else {

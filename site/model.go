@@ -66,6 +66,8 @@ type recordView struct {
 	Open       bool // a visit whose follow-up has not happened yet
 	Page       *archive.Page
 	Extra      []extraRow
+	// CanEdit offers the Edit button (site/forms.go sets it).
+	CanEdit bool
 }
 
 type deviceRow struct {
@@ -216,6 +218,8 @@ type customerView struct {
 	OpenVisits, LateMilestones, ShortParts, DeviceAlerts int
 	Missing                                              []archive.Kind // standard kinds the archive lacks
 	Problems                                             []archive.Problem
+	// Forms are the editing actions offered (site/forms.go); nil for none.
+	Forms *customerForms
 }
 
 type diagramView struct {

@@ -32,6 +32,9 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) error {
 	}
 	at, snap := q.at, q.snap
 	page := recordPage{View: s.newRecordView(rec, snap.Settings, s.recordToday(at), at.Pin()), At: at}
+	if !at.Past {
+		s.markEditable(r, page.View)
+	}
 	if c := rec.Customer; c != "" {
 		if f := snap.Customer(c); f != nil {
 			page.Customer = f.Name()

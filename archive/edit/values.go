@@ -82,3 +82,6 @@ func values(out url.Values, m *yaml.Node, fields []archive.Field, prefix string)
 // ListItems reads a list of text the way Apply does, for forms that show
 // the items one by one (the devices a visit touched).
 func ListItems(v string) []string { return splitList([]string{v}) }
+
+// ListItemsOf reads the items of several posted values (checkboxes).
+func ListItemsOf(vs []string) []string { return splitList(vs) }
