@@ -13,7 +13,6 @@ import (
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/edit"
-	"github.com/dangan-archive/dangan/archive/merge"
 	"github.com/dangan-archive/dangan/archive/standard"
 	"github.com/dangan-archive/dangan/site/i18n"
 	"github.com/dangan-archive/dangan/site/markdown"
@@ -253,15 +252,8 @@ type editPage struct {
 	Message    string
 	PreviewDir string
 	Upload     bool
-	// Raw is set when the file can only be edited as text.
-	Raw     bool
-	RawText string
-	RawWhy  string
 	// After a refused save.
 	Invalid   bool
-	Conflict  bool
-	Merged    bool              // the form holds both changes, merged
-	Theirs    string            // the file as the other person left it
 	Problems  []archive.Problem // those not shown beside a field
 	fieldErrs map[string][]string
 	Uploaded  bool           // an image was attached: it must be attached again
@@ -372,6 +364,11 @@ func (s *Server) handleEditForm(w http.ResponseWriter, r *http.Request) error {
 			return fmt.Errorf("read %s: %w", p, err)
 		}
 		content, page.Version = f.Data, f.Version
+		if _, err := edit.Open(content); err != nil {
+			// Front matter the form cannot read is fixed as text.
+			http.Redirect(w, r, sourceURL(p), http.StatusSeeOther)
+			return nil
+		}
 	} else {
 		content, _ = edit.New(kind).Bytes()
 	}
@@ -406,15 +403,9 @@ func (s *Server) fillEditPage(r *http.Request, page *editPage, folder *archive.F
 		page.RuleTexts = append(page.RuleTexts, ruleText{ID: string(rule.ID), Text: text})
 	}
 	f, err := edit.Open(content)
-	if err != nil || page.Raw {
-		page.Raw, page.RawText = true, string(content)
-		if err != nil {
-			page.RawWhy = err.Error()
-		}
-		if posted != nil {
-			page.RawText = strings.ReplaceAll(posted.Get("text"), "\r\n", "\n")
-		}
-		return
+	if err != nil {
+		// Callers send files the form cannot show to the text editor first.
+		f = edit.New(page.Kind)
 	}
 	values := f.Values(page.Kind)
 	page.Body, page.HasBody = f.Body(), true
@@ -524,7 +515,7 @@ func (s *Server) leadStatusRows(r *http.Request, page *editPage, content []byte,
 
 func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, page *editPage) error {
 	name := "edit"
-	if page.Kind == archive.KindVisit && !page.Raw {
+	if page.Kind == archive.KindVisit {
 		name = "visit"
 	}
 	return s.renderWith(w, r, status, name, layoutData{Title: page.Title, Data: page})
@@ -576,13 +567,6 @@ func (s *Server) handleEditSave(w http.ResponseWriter, r *http.Request) error {
 	v := s.viewOf(r)
 	var content []byte
 	switch {
-	case form.Has("text"):
-		page.Raw = true
-		content = []byte(strings.ReplaceAll(form.Get("text"), "\r\n", "\n"))
-		if conflictMarkers(content) {
-			cat := s.catalog(r)
-			return s.refused(w, r, page, folder, content, []archive.Problem{{Path: p, Severity: archive.SeverityError, Message: cat.T("form.markers")}})
-		}
 	case v.Viewer.Role == access.Marketing:
 		statuses := map[int]string{}
 		for k, vs := range form {
@@ -661,7 +645,7 @@ func (s *Server) finishSave(w http.ResponseWriter, r *http.Request, page *editPa
 	case errors.As(err, &inv):
 		return s.refused(w, r, page, folder, req.Content, inv.Problems)
 	case errors.As(err, &conflict):
-		return s.formConflict(w, r, page, folder, req, conflict)
+		return s.formConflict(w, r, conflict)
 	case err != nil:
 		return err
 	}
@@ -685,10 +669,7 @@ func (s *Server) refused(w http.ResponseWriter, r *http.Request, page *editPage,
 			unplaced = append(unplaced, p)
 			continue
 		}
-		field := ""
-		if !page.Raw {
-			field = edit.FieldAt(content, p.Line, p.Col)
-		}
+		field := edit.FieldAt(content, p.Line, p.Col)
 		if field == "" || field == "kind" || field == "body" {
 			unplaced = append(unplaced, p)
 			continue
@@ -704,45 +685,11 @@ func (s *Server) refused(w http.ResponseWriter, r *http.Request, page *editPage,
 	return s.renderEdit(w, r, http.StatusUnprocessableEntity, page)
 }
 
-// formConflict answers a save whose file changed since the form was read.
-// Nothing is overwritten and nothing typed is lost: when both changes can
-// be merged line by line, the form comes back filled with the merge, based
-// on the other person's version, to check and save again; otherwise the
-// file comes back as text with both versions marked where they overlap.
-func (s *Server) formConflict(w http.ResponseWriter, r *http.Request, page *editPage, folder *archive.Folder, req SaveRequest, c *SaveConflict) error {
-	page.Conflict = true
-	page.Uploaded = hasUpload(r)
-	page.Commit, page.Version = c.Commit, c.TheirsVersion
-	page.Theirs = string(c.Theirs)
-	if c.Theirs == nil {
-		// Deleted meanwhile, or created by someone else: start from nothing.
-		page.Version = ""
-	}
-	if c.Merge != nil && c.Merge.Clean() {
-		page.Merged = true
-		page.Message = r.PostForm.Get("message")
-		s.fillEditPage(r, page, folder, c.Merge.Text, nil)
-		page.Message = r.PostForm.Get("message")
-		return s.renderEdit(w, r, http.StatusConflict, page)
-	}
-	page.Raw = true
-	text := req.Content
-	if c.Merge != nil {
-		text = c.Merge.Text
-	}
-	s.fillEditPage(r, page, folder, text, nil)
-	page.Message = r.PostForm.Get("message")
-	return s.renderEdit(w, r, http.StatusConflict, page)
-}
-
-// conflictMarkers reports whether text still holds merge conflict markers.
-func conflictMarkers(text []byte) bool {
-	for _, l := range strings.Split(string(text), "\n") {
-		if strings.HasPrefix(l, merge.MarkerYours+" ") || strings.HasPrefix(l, merge.MarkerTheirs+" ") || l == merge.MarkerSep {
-			return true
-		}
-	}
-	return false
+// formConflict answers a save whose file changed since the form was read
+// with the one conflict page (conflict.go): both versions, their merge, the
+// person's text kept, saved again from there.
+func (s *Server) formConflict(w http.ResponseWriter, r *http.Request, c *SaveConflict) error {
+	return s.renderConflict(w, r, c, r.PostForm.Get("message"))
 }
 
 func hasUpload(r *http.Request) bool {

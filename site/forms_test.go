@@ -408,8 +408,9 @@ func TestUpload(t *testing.T) {
 	}
 }
 
-// Two people edit the same record: the second gets their text back, merged
-// with the first's when the changes do not overlap, and saves again.
+// Two people edit the same record: the second gets the conflict page,
+// with the merge of both changes when they do not overlap and their own
+// text kept when they do, and saves again from there.
 func TestEditConflict(t *testing.T) {
 	ts := newServer(t, options{})
 	const p = "customers/mz-renmin-hospital/customer.md"
@@ -420,23 +421,36 @@ func TestEditConflict(t *testing.T) {
 		t.Fatalf("first save: %d", res.StatusCode)
 	}
 	v2.Set("body", "机房搬到新楼五层。\r\n")
+	v2.Set("message", "机房搬迁")
 	res := ts.post(t, "wangfang", a2, v2)
 	if res.StatusCode != http.StatusConflict {
 		t.Fatalf("second save: %d, want 409\n%s", res.StatusCode, res.Body)
 	}
-	a3, v3 := formOf(t, res)
-	if v3.Get("f.industry") != "卫生健康" || !strings.Contains(v3.Get("body"), "机房搬到新楼五层。") {
-		t.Fatalf("conflict form lost a change: industry %q body %q", v3.Get("f.industry"), v3.Get("body"))
+	merged := find(t, res.Doc, "#merged form")
+	action, _ := attr(merged, "action")
+	again := url.Values{"message": {"机房搬迁"}}
+	for _, n := range findAll(merged, "input[type=hidden]") {
+		name, _ := attr(n, "name")
+		val, _ := attr(n, "value")
+		again.Set(name, val)
 	}
-	if res := ts.post(t, "wangfang", a3, v3); res.StatusCode != http.StatusSeeOther {
+	content := text(find(t, merged, "textarea"))
+	if !strings.Contains(content, "卫生健康") || !strings.Contains(content, "机房搬到新楼五层。") {
+		t.Fatalf("merge lost a change:\n%s", content)
+	}
+	var raw strings.Builder
+	for c := find(t, merged, "textarea").FirstChild; c != nil; c = c.NextSibling {
+		raw.WriteString(c.Data)
+	}
+	again.Set("content", raw.String())
+	if res := ts.post(t, "wangfang", action, again); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save again: %d\n%s", res.StatusCode, res.Body)
 	}
 	got := string(ts.current(t, p).Data)
 	if !strings.Contains(got, "industry: 卫生健康") || !strings.Contains(got, "机房搬到新楼五层。") {
 		t.Errorf("merged file:\n%s", got)
 	}
-	// Overlapping changes come back as text with both versions marked,
-	// which cannot be saved until resolved.
+	// Overlapping changes: the second person's text is kept to save again.
 	_, v4 := formOf(t, ts.get(t, "liqiang", "/edit/"+p))
 	_, v5 := formOf(t, ts.get(t, "wangfang", "/edit/"+p))
 	v4.Set("f.name", "米脂县人民医院（总院）")
@@ -446,27 +460,8 @@ func TestEditConflict(t *testing.T) {
 	if res.StatusCode != http.StatusConflict {
 		t.Fatalf("overlap: %d", res.StatusCode)
 	}
-	a6, v6 := formOf(t, res)
-	if !strings.Contains(v6.Get("text"), "<<<<<<<") || !strings.Contains(v6.Get("text"), "新院") {
-		t.Fatalf("overlap text: %q", v6.Get("text"))
-	}
-	if res := ts.post(t, "wangfang", a6, v6); res.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("markers saved: %d", res.StatusCode)
-	}
-	resolved := strings.NewReplacer().Replace(v6.Get("text"))
-	var keep []string
-	for _, l := range strings.Split(resolved, "\r\n") {
-		if strings.HasPrefix(l, "<<<<<<<") || strings.HasPrefix(l, "=======") || strings.HasPrefix(l, ">>>>>>>") || strings.Contains(l, "总院") {
-			continue
-		}
-		keep = append(keep, l)
-	}
-	v6.Set("text", strings.Join(keep, "\n"))
-	if res := ts.post(t, "wangfang", a6, v6); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("resolved save: %d\n%s", res.StatusCode, res.Body)
-	}
-	if got := string(ts.current(t, p).Data); !strings.Contains(got, "name: 米脂县人民医院（新院）") || strings.Contains(got, "<<<") {
-		t.Errorf("resolved file:\n%s", got)
+	if yours := text(find(t, res.Doc, "#yours textarea")); !strings.Contains(yours, "米脂县人民医院（新院）") {
+		t.Errorf("own text not kept: %q", yours)
 	}
 }
 
