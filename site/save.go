@@ -427,7 +427,8 @@ func checkSave(snap *archive.Snapshot, changes []gitstore.FileChange) []archive.
 		// often still parse (a marker in the body is just text).
 		if line, ok := merge.HasMarkers(c.Data); ok && !c.Delete && archive.PlaceOf(c.Path).Kind != "" {
 			ps = append(ps, archive.Problem{Path: c.Path, Line: line, Col: 1, Severity: archive.SeverityError,
-				Message: "a conflict marker is left in the file: keep the right text of each conflict and delete the lines <<<<<<<, ======= and >>>>>>>"})
+				Message: "a conflict marker is left in the file: keep the right text of each conflict and delete the lines <<<<<<<, ======= and >>>>>>>",
+				Chinese: "文件中留有冲突标记：请保留每处冲突中正确的文本，并删除 <<<<<<<、======= 和 >>>>>>> 这几行"})
 		}
 	}
 	if len(changed) == 0 && len(removed) == 0 {

@@ -39,7 +39,7 @@ type sourceData struct {
 type problemLine struct {
 	Line    int
 	Text    string
-	Message string
+	Problem archive.Problem
 }
 
 // sourcePath is the path of /source/{path}: a record, or dangan.yaml.
@@ -107,6 +107,9 @@ func (s *Server) handleSourceSave(w http.ResponseWriter, r *http.Request) error 
 	if d.New = d.Base == ""; !d.New {
 		d.Back = savedURL(p)
 	}
+	if rec := s.live.Snapshot().Record(p); rec != nil {
+		d.Title = recordTitle(s.catalog(r), rec)
+	}
 	content := []byte(r.PostForm.Get("content"))
 	content = s.lineEnds(p, d.Base, content)
 	d.Content = string(content)
@@ -137,7 +140,7 @@ func (s *Server) saveFailed(w http.ResponseWriter, r *http.Request, err error, d
 		lines := strings.Split(d.Content, "\n")
 		for _, p := range inv.Problems {
 			if p.Path == d.Path && p.Line >= 1 && p.Line <= len(lines) {
-				d.Lines = append(d.Lines, problemLine{Line: p.Line, Text: strings.TrimRight(lines[p.Line-1], "\r"), Message: p.Message})
+				d.Lines = append(d.Lines, problemLine{Line: p.Line, Text: strings.TrimRight(lines[p.Line-1], "\r"), Problem: p})
 			}
 		}
 	} else {

@@ -102,10 +102,27 @@ func TestConflictInBrowser(t *testing.T) {
 		t.Errorf("your text %q, want it kept", got)
 	}
 	screenshots(t, ctx, "conflict-overlap")
+
+	// Invalid: refused with the error at its line, the text kept.
+	must(t, "open the editor for an invalid save", chromedp.Do(ctx,
+		chromedp.Navigate(f.url+"/source/"+p),
+		chromedp.WaitVisible(chromedp.CSS("form.edit-form textarea[name=content]")),
+	))
+	cur := eval[string](t, ctx, `document.querySelector("textarea[name=content]").value`)
+	broken := strings.Replace(cur, "\nindustry: ", "\nindustry: [", 1)
+	must(t, "save an invalid profile", chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("textarea[name=content]"), broken),
+		chromedp.Click(chromedp.CSS("form.edit-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".problem-lines")),
+	))
+	if got := eval[string](t, ctx, `document.querySelector("textarea[name=content]").value`); got != broken {
+		t.Errorf("after a refused save the text area holds %q, want what was typed", got)
+	}
+	screenshots(t, ctx, "source-invalid")
 	for _, m := range cons.messages() {
 		// The conflict page is answered with 409, which Chromium logs as
 		// a failed load; anything else is a real error.
-		if strings.Contains(m, "status of 409") || strings.HasSuffix(m, "/favicon.ico]") {
+		if strings.Contains(m, "status of 409") || strings.Contains(m, "status of 422") || strings.HasSuffix(m, "/favicon.ico]") {
 			continue
 		}
 		if strings.HasPrefix(m, "error") || strings.HasPrefix(m, "exception") || strings.Contains(m, "Content Security Policy") {
