@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dangan-archive/dangan/archive"
@@ -458,4 +459,26 @@ func BenchmarkSave(b *testing.B) {
 		}
 		version = res.Version
 	}
+}
+
+// BenchmarkSaveParallel is saves from many people at once, each to a file
+// of their own: they serialise on the branch, and each retry on a moved
+// head re-checks only the file it writes.
+func BenchmarkSaveParallel(b *testing.B) {
+	ts := newServer(b, options{index: true})
+	ctx := context.Background()
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		p := fmt.Sprintf("customers/mz-school/notes/bench-%d.md", n.Add(1))
+		version := ""
+		for i := 0; pb.Next(); i++ {
+			res, err := ts.Site.Save(ctx, liqiang, site.SaveRequest{Path: p, Content: fmt.Appendf(nil, "# 压测\n\n第 %d 次\n", i), Base: version})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			version = res.Version
+		}
+	})
 }
