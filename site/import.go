@@ -193,7 +193,7 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportUpload+1<<20)
 	if err := r.ParseMultipartForm(maxImportUpload); err != nil {
-		return s.importFailed(w, r, v, importForm{Kind: importer.Devices}, s.catalog(r).T("import.error.too_large", maxImportUpload>>20))
+		return s.importFailed(w, r, v, importForm{Kind: importer.Devices}, s.catalog(r).T("import.error.too_large", fmt.Sprint(maxImportUpload>>20)))
 	}
 	defer r.MultipartForm.RemoveAll()
 	form := readImportForm(r)
@@ -207,7 +207,7 @@ func (s *Server) handleImportPreview(w http.ResponseWriter, r *http.Request) err
 		return fmt.Errorf("read upload: %w", err)
 	}
 	if len(data) > maxImportUpload {
-		return s.importFailed(w, r, v, form, s.catalog(r).T("import.error.too_large", maxImportUpload>>20))
+		return s.importFailed(w, r, v, form, s.catalog(r).T("import.error.too_large", fmt.Sprint(maxImportUpload>>20)))
 	}
 	return s.importPreview(w, r, v, form, hdr.Filename, data, false)
 }

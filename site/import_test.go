@@ -67,8 +67,11 @@ func TestImportPreviewCommitsNothingThenConfirm(t *testing.T) {
 		t.Errorf("plan table: %q", plan)
 	}
 	bad := texts(findAll(res.Doc, "table.import-bad tbody tr"))
-	if len(bad) != 1 || !strings.Contains(bad[0], "4") || !strings.Contains(bad[0], "column E (管理IP)") || !strings.Contains(bad[0], "10.12.0.256") {
+	if len(bad) != 1 || !strings.Contains(bad[0], "4") || !strings.Contains(bad[0], "E（管理IP）") || !strings.Contains(bad[0], "10.12.0.256") {
 		t.Errorf("bad rows: %q", bad)
+	}
+	if strings.Contains(res.Body, "%!") {
+		t.Errorf("a message is badly formatted:\n%s", res.Body)
 	}
 	files := texts(findAll(res.Doc, ".import-files summary"))
 	if len(files) != 1 || !strings.Contains(files[0], "customers/mz-renmin-hospital/devices.md") {

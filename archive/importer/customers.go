@@ -33,13 +33,13 @@ func (w *work) customers(t *Table) error {
 			continue
 		}
 		if first, dup := seen[id]; dup {
-			w.bad(t.Sheet, r.N, "", "row %d already imports customer %s", first, id)
+			w.bad(t.Sheet, r.N, Cell{}, "row %d already imports customer %s", first, id)
 			continue
 		}
 		f := w.folder(id)
 		if w.opt.Allow != nil {
 			if err := w.opt.Allow(id, f); err != nil {
-				w.bad(t.Sheet, r.N, "", "%v", err)
+				w.bad(t.Sheet, r.N, Cell{}, "%v", err)
 				continue
 			}
 		}
@@ -50,7 +50,7 @@ func (w *work) customers(t *Table) error {
 		seen[id] = r.N
 		ef, err := w.file(archive.RecordPath(id, archive.KindCustomer), archive.KindCustomer)
 		if err != nil {
-			w.bad(t.Sheet, r.N, "", "%v", err)
+			w.bad(t.Sheet, r.N, Cell{}, "%v", err)
 			continue
 		}
 		if f == nil {

@@ -94,7 +94,7 @@ func (w *work) readDevice(t *Table, cols *Columns, r Row) (deviceRow, bool) {
 		d.values = append(d.values, keyValue{f, n})
 	}
 	if ok && d.id == "" && d.get("role") == "" && d.get("model") == "" && d.get("serial") == "" {
-		w.bad(t.Sheet, r.N, "", "the row has no device id, name, model or serial, so it cannot be told apart from other devices")
+		w.bad(t.Sheet, r.N, Cell{}, "the row has no device id, name, model or serial, so it cannot be told apart from other devices")
 		return d, false
 	}
 	return d, ok
@@ -133,23 +133,26 @@ func (w *work) devices(t *Table) error {
 		if !ok {
 			var lerr error
 			if l, lerr = w.deviceList(cust); lerr != nil {
-				w.bad(t.Sheet, r.N, "", "%v", lerr)
+				w.bad(t.Sheet, r.N, Cell{}, "%v", lerr)
 				continue
 			}
 			lists[cust] = l
 		}
 		if l.err != nil {
-			w.bad(t.Sheet, r.N, "", "%v", l.err)
+			w.bad(t.Sheet, r.N, Cell{}, "%v", l.err)
 			continue
 		}
 		if _, msg := l.merge(d); msg != "" {
-			w.bad(t.Sheet, r.N, "", "%s", msg)
+			w.bad(t.Sheet, r.N, Cell{}, "%s", msg)
 		}
 	}
 	return nil
 }
 
-type cellError struct{ column, msg string }
+type cellError struct {
+	column Cell
+	msg    string
+}
 
 // deviceCustomer decides which customer a row's device belongs to.
 func (w *work) deviceCustomer(cols *Columns, r Row, byName map[string]string) (string, *cellError) {
@@ -169,7 +172,7 @@ func (w *work) deviceCustomer(cols *Columns, r Row, byName map[string]string) (s
 		}
 		return "", &cellError{cols.Where("customer_name"), fmt.Sprintf("there is no customer named %q in the archive; import the customer list first, or give --customer", Text(name))}
 	}
-	return "", &cellError{"", "the row does not say which customer the device belongs to"}
+	return "", &cellError{Cell{}, "the row does not say which customer the device belongs to"}
 }
 
 // namesToIDs maps the customers' names (as nameKey) to their ids; a name

@@ -71,7 +71,7 @@ func FuzzHeaders(f *testing.F) {
 				if j < 0 || j >= len(tab.Rows[0].Cells) {
 					t.Fatalf("field %s maps to column %d of %d", field, j, len(tab.Rows[0].Cells))
 				}
-				if cols.Where(field) == "" {
+				if cols.Where(field).Column == "" {
 					t.Fatalf("no location for field %s", field)
 				}
 			}

@@ -196,17 +196,21 @@ func (c *Columns) Get(r Row, field string) (string, bool) {
 	return strings.TrimSpace(r.Cells[j]), true
 }
 
-// Where names a field's cell for a person: "column F (安装日期)".
-func (c *Columns) Where(field string) string {
+// Cell locates a field's column for a person: its letter and heading.
+type Cell struct{ Column, Heading string }
+
+// Where locates a field's column ("F", "安装日期"); the zero Cell when the
+// table has no such column.
+func (c *Columns) Where(field string) Cell {
 	j, ok := c.Field[field]
 	if !ok {
-		return ""
+		return Cell{}
 	}
 	h := ""
 	if j < len(c.Header.Cells) {
 		h = strings.TrimSpace(c.Header.Cells[j])
 	}
-	return fmt.Sprintf("column %s (%s)", ColumnName(j), h)
+	return Cell{Column: ColumnName(j), Heading: h}
 }
 
 // ColumnName is the spreadsheet letter of a zero-based column: 0 → A,

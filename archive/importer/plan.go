@@ -45,16 +45,17 @@ type Reader func(path string) ([]byte, error)
 
 // RowError is a row that could not be imported.
 type RowError struct {
-	Sheet  string `json:"sheet"`
-	Row    int    `json:"row"`
-	Column string `json:"column,omitempty"` // "column F (安装日期)"; "" for the whole row
-	Msg    string `json:"message"`
+	Sheet   string `json:"sheet"`
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`  // the column's letter (F); "" for the whole row
+	Heading string `json:"heading,omitempty"` // its heading (安装日期)
+	Msg     string `json:"message"`
 }
 
 func (e RowError) String() string {
 	s := fmt.Sprintf("sheet %s, row %d", e.Sheet, e.Row)
 	if e.Column != "" {
-		s += ", " + e.Column
+		s += fmt.Sprintf(", column %s (%s)", e.Column, e.Heading)
 	}
 	return s + ": " + e.Msg
 }
@@ -167,7 +168,11 @@ func (p *Plan) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  %s %s\n", verb, f.Path)
 	}
 	if len(p.Bad) > 0 {
-		fmt.Fprintf(w, "%d rows cannot be imported:\n", len(p.Bad))
+		if len(p.Bad) == 1 {
+			fmt.Fprintln(w, "1 row cannot be imported:")
+		} else {
+			fmt.Fprintf(w, "%d rows cannot be imported:\n", len(p.Bad))
+		}
 		for _, b := range p.Bad {
 			fmt.Fprintf(w, "  %s\n", b)
 		}
@@ -255,8 +260,8 @@ type editFile struct {
 	doc  *doc
 }
 
-func (w *work) bad(sheet string, row int, column, format string, args ...any) {
-	w.plan.Bad = append(w.plan.Bad, RowError{Sheet: sheet, Row: row, Column: column, Msg: fmt.Sprintf(format, args...)})
+func (w *work) bad(sheet string, row int, at Cell, format string, args ...any) {
+	w.plan.Bad = append(w.plan.Bad, RowError{Sheet: sheet, Row: row, Column: at.Column, Heading: at.Heading, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (w *work) note(format string, args ...any) {
