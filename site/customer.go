@@ -25,5 +25,6 @@ func (s *Server) customerPage(w http.ResponseWriter, r *http.Request, print bool
 	if !print {
 		cv.Forms = s.customerFormsOf(r, cv)
 	}
+	cv.Board = s.customerBoard(r, q, f.ID)
 	return s.renderWith(w, r, http.StatusOK, "customer", layoutData{Title: cv.Name, Print: print, Data: cv})
 }

@@ -233,3 +233,47 @@ func TestLeadStatusChange(t *testing.T) {
 		t.Errorf("a refused change made a commit")
 	}
 }
+
+// The customer page shows the customer's open leads to everyone who may
+// see the customer, redacted like the board, and its health score to the
+// staff.
+func TestCustomerPageLeadsAndHealth(t *testing.T) {
+	ts := newLeadServer(t)
+	for _, tt := range []struct {
+		viewer     string
+		seesHealth bool
+	}{{"marketing", false}, {"liqiang", true}, {"admin", true}} {
+		res := ts.get(t, tt.viewer, "/customers/mz-renmin-hospital")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", tt.viewer, res.StatusCode)
+		}
+		leads := findAll(res.Doc, "#open-leads ul.customer-leads li")
+		if len(leads) == 0 {
+			t.Errorf("%s: no open leads on the customer page", tt.viewer)
+		}
+		if got := len(findAll(res.Doc, "section#health")) == 1; got != tt.seesHealth {
+			t.Errorf("%s: health section shown %v, want %v", tt.viewer, got, tt.seesHealth)
+		}
+		if tt.seesHealth {
+			if score := text(find(t, res.Doc, "section#health h2 strong")); score == "" {
+				t.Errorf("%s: no score", tt.viewer)
+			}
+		}
+		if tt.viewer == "marketing" {
+			sec := text(find(t, res.Doc, "#open-leads"))
+			for _, s := range append(marketingSecrets, "85%") {
+				if strings.Contains(sec, s) {
+					t.Errorf("marketing's customer page leads show %q", s)
+				}
+			}
+		}
+	}
+	// As of a past day, the leads of that day: the restricted customer's
+	// need was written in November.
+	if res := ts.get(t, "wangfang", "/customers/mz-gongan?at=2026-03-15"); strings.Contains(text(find(t, res.Doc, "#open-leads")), restrictedNeed) {
+		t.Errorf("a need written in November shows on the page as of March")
+	}
+	if res := ts.get(t, "wangfang", "/customers/mz-gongan"); !strings.Contains(text(find(t, res.Doc, "#open-leads")), restrictedNeed) {
+		t.Errorf("the restricted customer's need is not on its page for its technician")
+	}
+}

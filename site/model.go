@@ -220,6 +220,8 @@ type customerView struct {
 	Problems                                             []archive.Problem
 	// Forms are the editing actions offered (site/forms.go); nil for none.
 	Forms *customerForms
+	// Board is the customer's open leads and health (site/customer_board.go).
+	Board *customerBoard
 }
 
 type diagramView struct {
