@@ -161,6 +161,7 @@ func (s *Syncer) Run(ctx context.Context) {
 			// A new local commit is pushed at once; an unreachable remote
 			// is tried again at the next fetch, not every second.
 			if head, err := s.repo.Head(); err == nil && head != attempted {
+				s.refreshLocal() // the banner counts the save even if the push hangs
 				sync()
 			}
 		}

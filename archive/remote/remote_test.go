@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -44,13 +45,36 @@ func run(t testing.TB, dir string, args ...string) string {
 }
 
 // gitServer is git http-backend behind an httptest server (net/http/cgi):
-// a real git smart-HTTP server on a loopback port the OS chose. Down makes
-// it answer 503, as a git host behind a load balancer does while it is
-// stopped.
+// a real git smart-HTTP server on a loopback port the OS chose. stop and
+// start shut it down (connections refused) and bring it back on the same
+// address; down makes it answer 503, as a git host behind a load balancer
+// does while it is stopped.
 type gitServer struct {
 	URL  string // of the archive repository
 	Dir  string // the bare repository
 	down atomic.Bool
+
+	handler http.Handler
+	addr    string
+	srv     *httptest.Server
+}
+
+// stop shuts the server down: connections are refused, as when the git
+// host is stopped.
+func (gs *gitServer) stop() { gs.srv.Close() }
+
+// start starts it again on the same address.
+func (gs *gitServer) start(t testing.TB) {
+	t.Helper()
+	ln, err := net.Listen("tcp", gs.addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", gs.addr, err)
+	}
+	gs.srv = httptest.NewUnstartedServer(gs.handler)
+	gs.srv.Listener.Close()
+	gs.srv.Listener = ln
+	gs.srv.Start()
+	t.Cleanup(gs.srv.Close)
 }
 
 func newGitServer(t testing.TB) *gitServer {
@@ -65,15 +89,17 @@ func newGitServer(t testing.TB) *gitServer {
 		Path: filepath.Join(execPath, "git-http-backend"),
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	gs.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if gs.down.Load() {
 			http.Error(w, "git server stopped", http.StatusServiceUnavailable)
 			return
 		}
 		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	gs.URL = srv.URL + "/archive.git"
+	})
+	gs.srv = httptest.NewServer(gs.handler)
+	t.Cleanup(gs.srv.Close)
+	gs.addr = gs.srv.Listener.Addr().String()
+	gs.URL = gs.srv.URL + "/archive.git"
 	return gs
 }
 
@@ -224,7 +250,7 @@ func TestReplicas(t *testing.T) {
 	}
 
 	// The server stops: saves stay local and are counted.
-	gs.down.Store(true)
+	gs.stop()
 	a.save(t, "customers/c1/visits/v3.md", "saved while the server was down\n")
 	a.save(t, "customers/c1/visits/v4.md", "and another\n")
 	b.save(t, "customers/c2/visits/v2.md", "B while down\n")
@@ -243,7 +269,7 @@ func TestReplicas(t *testing.T) {
 	}
 	// A push from the command line can't reach it either; it is made
 	// when the server is back, before the replicas sync.
-	gs.down.Store(false)
+	gs.start(t)
 	writeFiles(t, person, map[string]string{"customers/c3/customer.md": "---\nname: 三号客户（新）\n---\n"})
 	run(t, person, "commit", "--quiet", "-am", "rename c3")
 	run(t, person, "push", "--quiet", "origin", "HEAD:main")
