@@ -3,9 +3,10 @@ package site
 import "net/http"
 
 // ContentSecurityPolicy allows only the site's own styles, images and
-// scripts (the dashboard's charts): no inline script or style, no frames,
-// forms posting only home.
-const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// scripts (the dashboard's charts), and requests back to the site (the
+// forms' markdown preview): no inline script or style, no frames, forms
+// posting only home.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // SecurityHeaders is the minimal set of security headers the site needs;
 // site/auth's middleware replaces it in production (Server.Headers).
