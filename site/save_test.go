@@ -482,3 +482,24 @@ func BenchmarkSaveParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestSaveSameChangeTwice: a save whose text is already the file's (someone
+// made the same change since) is done, not a conflict; so is deleting a
+// file someone else deleted.
+func TestSaveSameChangeTwice(t *testing.T) {
+	ts := newServer(t, options{})
+	ctx := context.Background()
+	base := ts.current(t, sparesPath)
+	text := string(base.Data) + "同一处修改。\n"
+	pushed := ts.push(t, sparesPath, text)
+	res, err := ts.Site.Save(ctx, liqiang, site.SaveRequest{Path: sparesPath, Content: []byte(text), Base: base.Version})
+	if err != nil || !res.Unchanged || res.Commit != pushed {
+		t.Fatalf("the same change again: %+v, %v; want unchanged at %s", res, err, pushed)
+	}
+	p := "customers/mz-renmin-hospital/notes/jifang.md"
+	old := ts.current(t, p)
+	ts.commit(t, today, "王芳", "删除", []gitstore.FileChange{{Path: p, Delete: true}})
+	if _, err := ts.Site.Save(ctx, liqiang, site.SaveRequest{Path: p, Base: old.Version, Delete: true}); err != nil {
+		t.Errorf("deleting a file already deleted: %v", err)
+	}
+}
