@@ -89,7 +89,7 @@ its target and whether it is met. A full run takes about half an hour;
 	c.Flags().StringVar(&sizes, "sizes", "1000,10000", "archive sizes in customers, separated by commas")
 	c.Flags().IntVar(&reps, "reps", 5, "repetitions of each figure")
 	c.Flags().StringVar(&out, "out", "", "folder for the archives, profiles and the report (default DATA/bench, DATA being --data or ./.dangan)")
-	c.Flags().StringVar(&queries, "queries", "", "file of queries, one a line (default: 500+ queries made from each archive's own words)")
+	c.Flags().StringVar(&queries, "queries", "", "file of queries, one a line (default: the index package's set of 500+ queries; \"generated\": made from each archive's own words)")
 	c.Flags().DurationVar(&load, "load", 20*time.Second, "how long the mixed load test runs")
 	c.Flags().BoolVar(&quick, "quick", false, "a small, fast run (200 customers, 1 repetition) for tests")
 	return c

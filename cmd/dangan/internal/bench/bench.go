@@ -42,8 +42,9 @@ type Config struct {
 	// sizes git grep takes seconds a query); the queries are in random
 	// order, so a pass cut short is a fair sample of them.
 	GrepLimit time.Duration
-	// Queries is a file of queries (one a line); empty means the set is
-	// made from each archive's own words (makeQueries).
+	// Queries is a file of queries (one a line); empty means the index
+	// package's set (index.BenchQueries), "generated" a set made from each
+	// archive's own words (makeQueries).
 	Queries string
 	// MinQueries is the size of a generated query set.
 	MinQueries int
@@ -214,12 +215,16 @@ func (s *suite) size(ctx context.Context, n int) error {
 		}
 	}
 	var qs []Query
-	if c.Queries != "" {
-		if qs, err = readQueries(c.Queries); err != nil {
-			return fmt.Errorf("read the query set: %w", err)
-		}
-	} else {
+	switch c.Queries {
+	case "":
+		qs, err = benchQueries()
+	case "generated":
 		qs = makeQueries(texts, customers, c.MinQueries, c.Seed)
+	default:
+		qs, err = readQueries(c.Queries)
+	}
+	if err != nil {
+		return fmt.Errorf("read the query set: %w", err)
 	}
 	kinds := map[string]int{}
 	for _, q := range qs {

@@ -64,6 +64,7 @@ func TestGrepTerms(t *testing.T) {
 		{"vendor:华为 -掉线 kind:visit", []string{"华为", "visit"}},
 		{`"unclosed phrase`, []string{"unclosed phrase"}},
 		{"  ", nil},
+		{"date:2026-01-01..2026-06-30 米脂", []string{"米脂"}},
 	} {
 		if d := cmp.Diff(tc.want, grepTerms(tc.q)); d != "" {
 			t.Errorf("grepTerms(%q) (-want +got):\n%s", tc.q, d)
@@ -118,6 +119,30 @@ func TestMarkdownReport(t *testing.T) {
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestBenchQueriesClassified(t *testing.T) {
+	qs, err := benchQueries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) < 500 {
+		t.Errorf("%d queries, issue 9 asks for at least 500", len(qs))
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"交换机", "zh"},
+		{"PON", "en"},
+		{"10.28.157", "ident"},
+		{"G1TD19C901843", "ident"},
+		{"整改 光猫", "two"},
+		{`"重新熔接"`, "phrase"},
+		{"视频 -政府", "filter"},
+		{"date:2026-01-01..2026-06-30 米脂", "filter"},
+	} {
+		if got := classify(tc.q); got != tc.want {
+			t.Errorf("classify(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}
 }

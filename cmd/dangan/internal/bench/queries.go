@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dangan-archive/dangan/index"
 )
 
 // Query is one search of the query set, with the literal strings git grep
@@ -156,6 +158,39 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
+// benchQueries is the index package's query set (index.BenchQueries),
+// the one its own search benchmarks run, classified for the report.
+func benchQueries() ([]Query, error) {
+	ss, err := index.BenchQueries()
+	if err != nil {
+		return nil, err
+	}
+	qs := make([]Query, len(ss))
+	for i, q := range ss {
+		qs[i] = Query{Text: q, Kind: classify(q), Terms: grepTerms(q)}
+	}
+	return qs, nil
+}
+
+// classify names the kind of a query for the report's mix.
+func classify(q string) string {
+	f := strings.Fields(q)
+	switch {
+	case strings.Contains(q, `"`):
+		return "phrase"
+	case strings.Contains(q, ":") || strings.Contains(q, " -") || strings.HasPrefix(q, "-"):
+		return "filter"
+	case len(f) > 1:
+		return "two"
+	case strings.IndexFunc(q, func(r rune) bool { return r >= 0x80 }) >= 0:
+		return "zh"
+	case strings.IndexFunc(q, func(r rune) bool { return unicode.IsDigit(r) || r == '-' || r == '.' }) >= 0:
+		return "ident"
+	default:
+		return "en"
+	}
+}
+
 // readQueries reads a query file: one query a line, # comments; a line
 // may carry a tab and judged terms after it (index/testdata's format),
 // which are ignored. git grep looks for the query's words.
@@ -185,8 +220,8 @@ func readQueries(path string) ([]Query, error) {
 }
 
 // grepTerms turns a query into the literal strings a grep must all find:
-// each quoted phrase whole, every other word alone; field filters and
-// exclusions are dropped (grep has no equivalent).
+// each quoted phrase whole, every other word alone, a field filter's
+// value; exclusions and ranges are dropped (grep has no equivalent).
 func grepTerms(q string) []string {
 	var terms []string
 	for i := 0; i < len(q); {
@@ -212,6 +247,9 @@ func grepTerms(q string) []string {
 		}
 		if _, v, ok := strings.Cut(w, ":"); ok {
 			w = v
+			if strings.Contains(v, "..") || strings.ContainsAny(v, "<>") {
+				w = "" // a date range: no literal for grep to find
+			}
 		}
 		if w != "" && !strings.HasPrefix(w, "-") {
 			terms = append(terms, w)
