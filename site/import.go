@@ -67,8 +67,9 @@ type importPage struct {
 	Problems []archive.Problem
 
 	// After the commit.
-	Done      string // commit id
-	DoneFiles int
+	Done          string // commit id
+	DoneFiles     int
+	DoneCustomers []importCustomer // the customers the import changed, to go and see
 }
 
 type importCustomer struct{ ID, Name string }
@@ -165,6 +166,11 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) error 
 		if info, err := s.Store.CommitInfo(done); err == nil {
 			p.Done = info.Hash
 			fmt.Sscan(r.URL.Query().Get("files"), &p.DoneFiles)
+			for _, id := range r.URL.Query()["c"] {
+				if f := v.live.Customer(id); f != nil && v.visible(id) {
+					p.DoneCustomers = append(p.DoneCustomers, importCustomer{ID: id, Name: f.Name()})
+				}
+			}
 		}
 	}
 	return s.render(w, r, http.StatusOK, "import", "import.title", p)
@@ -315,6 +321,11 @@ func (s *Server) handleImportConfirm(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	q := url.Values{"done": {res.Commit}, "files": {fmt.Sprint(len(plan.Files))}, "kind": {string(form.Kind)}}
+	for i, c := range plan.Customers {
+		if i < 10 && len(c.Files) > 0 {
+			q.Add("c", c.ID)
+		}
+	}
 	http.Redirect(w, r, "/import?"+q.Encode(), http.StatusSeeOther)
 	return nil
 }
