@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/leads"
@@ -31,7 +32,7 @@ func (s *Server) boardInit() {
 		s.board.leads = newDerived[*leadSet](8)
 		s.board.health = newDerived[*healthSet](8)
 		if h, ok := s.Store.(leads.History); ok {
-			s.board.tracker = &leads.Tracker{History: h, Logger: s.Logger}
+			s.board.tracker = &leads.Tracker{History: h, CacheDir: s.CacheDir, Logger: s.Logger}
 		}
 	})
 }
@@ -80,6 +81,22 @@ func (s *Server) currentLeads(ctx context.Context, fresh bool) (set *leadSet, st
 func (s *Server) RefreshLeads(ctx context.Context) error {
 	_, _, err := s.currentLeads(ctx, true)
 	return err
+}
+
+// Warm derives the leads and the health of the live commit, so that the
+// first person to open the board does not wait for the walk through
+// history. dangan serve runs it in the background after Open.
+func (s *Server) Warm(ctx context.Context) {
+	start := time.Now()
+	if err := s.RefreshLeads(ctx); err != nil {
+		s.Logger.Warn("derive leads", "err", err)
+		return
+	}
+	if _, _, err := s.healthNow(ctx); err != nil {
+		s.Logger.Warn("judge health", "err", err)
+		return
+	}
+	s.Logger.Info("leads and health derived", "commit", short(s.live.Snapshot().Commit), "took", time.Since(start).Round(time.Millisecond))
 }
 
 // viewLeads returns the leads the viewer may see, redacted for them: none

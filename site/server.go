@@ -80,6 +80,9 @@ type Server struct {
 	// the address of a lead feed: feed readers cannot log in. UseAuth sets
 	// it; nil means feeds answer only logged-in viewers.
 	TokenViewer func(token string) (access.Viewer, bool)
+	// CacheDir keeps what is derived from the archive's history between
+	// runs (when each lead first appeared); "" keeps it in memory only.
+	CacheDir string
 	// Accounts lists the site's user names: with the staff the records
 	// name, the people whose commits count as authentic (health). UseAuth
 	// sets it.

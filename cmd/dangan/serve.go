@@ -90,7 +90,7 @@ see docs/DEPLOY.md.`,
 			if err := a.announceUsers(au, isDemo); err != nil {
 				return err
 			}
-			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger}
+			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger, CacheDir: filepath.Join(d, "cache")}
 			s.UseAuth(au)
 			var syncers remote.Group
 			for _, r := range members(repo) {
@@ -114,6 +114,7 @@ see docs/DEPLOY.md.`,
 				}
 				defer func() { stop(); wg.Wait() }()
 			}
+			go s.Warm(ctx) // leads and health, before the first visitor asks
 			a.logger.Info("archive loaded", "archive", name, "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
 			return site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
 				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", name, l)
