@@ -41,7 +41,8 @@ type Options struct {
 	Git      string        // the git binary; "" finds git on PATH
 	Interval time.Duration // how often to fetch; default 30 s
 	// Poll is how often the local branch is checked for new commits to
-	// push (cheap: one ref read); default 1 s.
+	// push (cheap: one ref file read); default 250 ms, so a save reaches
+	// the git server about as fast as the push itself takes.
 	Poll   time.Duration
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -100,7 +101,7 @@ func New(repo *gitstore.Repo, o Options) *Syncer {
 		o.Interval = 30 * time.Second
 	}
 	if o.Poll <= 0 {
-		o.Poll = time.Second
+		o.Poll = 250 * time.Millisecond
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
