@@ -11,9 +11,10 @@
 //	CheckCustomer(folder, settings, opt) (Customer, error)  one customer, for incremental use
 //	Summarize(customers, at) *Report                         technicians, archive and months from customers
 //	Staff(snap) map[string]bool                              people the records name, for Options.Users
+//	(&Cache{}).Check(snap, opt)                              Check, judging again only the folders a commit changed
 //
-// The site keeps the Customer results, recomputes with CheckCustomer only
-// the customers a commit touched, and calls Summarize. Everything here is
+// On each new commit the site calls Cache.Check with the new snapshot: the
+// customers whose folders the commit did not touch keep their results. Everything here is
 // computed with full visibility: restricted customers must be left out of
 // what a viewer sees (access.Policy.CanSeeFolder) before summarising, and
 // problem messages quote record problems, which may hold hidden values.

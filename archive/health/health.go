@@ -279,6 +279,17 @@ func authorsByCustomer(opt Options, ids []string) (map[string][]gitstore.Commit,
 	if len(unknown) == 0 {
 		return out, nil
 	}
+	if ids == nil {
+		// Only the commits outside customer folders are wanted: those the
+		// history of customers/ does not list.
+		cs, err := opt.History.History(archive.CustomersDir, 0)
+		if err != nil {
+			return nil, fmt.Errorf("health: history: %w", err)
+		}
+		for _, c := range cs {
+			delete(unknown, c.Hash)
+		}
+	}
 	placed := map[string]bool{}
 	for _, id := range ids {
 		cs, err := opt.History.History(archive.CustomersDir+"/"+id, 0)
@@ -426,10 +437,29 @@ func percent(a, b int) int {
 	return int(math.Round(100 * float64(a) / float64(b)))
 }
 
+// sortProblems orders problems by path, line and rule, stably. Problems
+// are large and technicians gather thousands: it sorts small keys and
+// moves each problem once.
 func sortProblems(ps []Problem) {
-	slices.SortStableFunc(ps, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule))
+	if len(ps) < 2 {
+		return
+	}
+	type key struct {
+		path, rule string
+		line, i    int
+	}
+	keys := make([]key, len(ps))
+	for i := range ps {
+		keys[i] = key{ps[i].Path, ps[i].Rule, ps[i].Line, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.line, b.line), cmp.Compare(a.rule, b.rule), cmp.Compare(a.i, b.i))
 	})
+	sorted := make([]Problem, len(ps))
+	for i, k := range keys {
+		sorted[i] = ps[k.i]
+	}
+	copy(ps, sorted)
 }
 
 func pick(lang, zh, en string) string {

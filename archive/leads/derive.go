@@ -34,7 +34,11 @@ func Derive(snap *archive.Snapshot, rules archive.LeadRules, at archive.Date) []
 		})
 	}
 	wg.Wait()
-	var out []Lead
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]Lead, 0, n)
 	for _, p := range parts {
 		out = append(out, p...)
 	}
@@ -49,11 +53,27 @@ func DeriveCustomer(f *archive.Folder, rules archive.LeadRules, at archive.Date)
 	return out
 }
 
-// Sort orders leads best first: score, then customer, then id.
+// Sort orders leads best first: score, then customer, then id. Leads are
+// large: it sorts small keys and moves each lead once.
 func Sort(ls []Lead) {
-	slices.SortFunc(ls, func(a, b Lead) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Customer, b.Customer), cmp.Compare(a.ID, b.ID))
+	type key struct {
+		score    int
+		customer string
+		id       string
+		i        int
+	}
+	keys := make([]key, len(ls))
+	for i := range ls {
+		keys[i] = key{ls[i].Score, ls[i].Customer, ls[i].ID, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.customer, b.customer), cmp.Compare(a.id, b.id))
 	})
+	sorted := make([]Lead, len(ls))
+	for i, k := range keys {
+		sorted[i] = ls[k.i]
+	}
+	copy(ls, sorted)
 }
 
 // evaluator applies the rules to one customer at a time.
@@ -364,7 +384,7 @@ func (e evaluator) askedAbout(f *archive.Folder) []Lead {
 			Score: base[SignalAskedAbout] + recency(ss[len(ss)-1].Date, e.at) + breadth(len(ss)),
 			det:   &detail{product: p, sessions: ss}}
 		for _, s := range ss {
-			l.Evidence = append(l.Evidence, Evidence{Path: f.Training.Path, Field: "training.sessions.asked_about", Value: s.Topic, Date: s.Date})
+			l.Evidence = append(l.Evidence, Evidence{Path: f.Training.Path, Field: "training.sessions.topic", Value: s.Topic, Date: s.Date})
 		}
 		out = append(out, l)
 	}
@@ -463,7 +483,7 @@ func (e evaluator) words(f *archive.Folder) []Lead {
 		places = append(places, place{r: r, field: "visits.body", day: d, text: r.Body})
 	}
 	for _, r := range f.Notes {
-		places = append(places, place{r: r, field: "notes", text: r.Title + "\n" + r.Body})
+		places = append(places, place{r: r, field: "notes", text: r.Title}, place{r: r, field: "notes", text: r.Body})
 	}
 	var out []Lead
 	for _, w := range e.rules.Words {

@@ -8,15 +8,20 @@
 //
 //	Derive(snap, snap.Settings.Leads, at) []Lead      every lead as of a day, best first
 //	DeriveCustomer(folder, rules, at) []Lead          one customer's
-//	(&Tracker{History: repo, CacheDir: dir}).FirstSeen(snap, rules, leads)
-//	                                                  fills Lead.FirstSeen from git history
+//	(&Cache{}).Derive(snap, rules, at) []Lead         Derive, re-deriving only the folders a commit changed
+//	(&Tracker{History: repo, CacheDir: dir}).Derive(snap, rules, at)
+//	                                                  the same with Lead.FirstSeen from git history
+//	                                                  (incremental too: the site's call on each commit)
 //	lead.Redact(hidden) / RedactAll(leads, hidden)    what a role may see (see below)
 //	SetStatus(content, id, status, by, date)          leads.md with one lead's status set
 //	WriteCSV / WriteXLSX / WriteJSON(w, leads, lang)  exports
 //
-// Derive is pure and safe to call concurrently; a Tracker is safe for
-// concurrent use and keeps its state between calls (and, with CacheDir,
-// between runs).
+// Derive is pure and safe to call concurrently; a Cache and a Tracker are
+// safe for concurrent use and keep their state between calls (a Tracker's
+// walk of the history, with CacheDir, between runs too). Figures on the
+// 10,000-customer demo (go test -bench . ./archive/leads, 2 cores): Derive
+// about 0.5 s of CPU, Cache.Derive after a one-customer commit about 0.1 s,
+// RedactAll of every lead about 0.1 s.
 //
 // # Signals
 //

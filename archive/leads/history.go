@@ -45,6 +45,7 @@ type Tracker struct {
 	// Nil means slog.Default().
 	Logger *slog.Logger
 
+	cache  Cache
 	mu     sync.Mutex
 	st     *seenState
 	loaded bool
@@ -76,9 +77,10 @@ type seenCommit struct {
 
 type seenRun struct{ Start, End int32 }
 
-// Derive is leads.Derive with FirstSeen filled in from history.
+// Derive is leads.Derive with FirstSeen filled in from history. It
+// derives incrementally (see Cache): call it with each new snapshot.
 func (t *Tracker) Derive(snap *archive.Snapshot, rules archive.LeadRules, at archive.Date) ([]Lead, error) {
-	ls := Derive(snap, rules, at)
+	ls := t.cache.Derive(snap, rules, at)
 	return ls, t.FirstSeen(snap, rules, ls)
 }
 

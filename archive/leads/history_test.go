@@ -25,7 +25,7 @@ const (
 	devicesA = "---\nkind: devices\ndevices:\n  - {id: sw-1, role: 核心交换机, warranty_until: 2026-03-01, firmware: V1}\n---\n"
 	profileB = "---\nkind: customer\nname: 乙学校\n---\n"
 	needsB   = "---\nkind: leads\nleads:\n  - {id: N1, date: 2026-01-05, need: 新建实验楼需要专线}\n---\n"
-	delete   = "\x00"
+	gone     = "\x00"
 )
 
 var story = []step{
@@ -34,7 +34,7 @@ var story = []step{
 	{"2026-02-01", map[string]string{"guides/olt.md": "# OLT\n", "customers/b/customer.md": "---\nkind: customer\nname: 乙学校\ntags: [重点客户]\n---\n"}},
 	{"2026-03-01", map[string]string{"customers/a/visits/2026-02-28-inspection.md": "---\nkind: visit\ntype: inspection\ntechnician: liqiang\nappointment: 2026-02-28T09:00\n---\n客户说机房要扩容。\n"}},
 	{"2026-03-02", map[string]string{"customers/a/customer.md": "---\nkind: customer\nname: 甲医院\naccount_manager: zhangwei\ncontract: {id: HT-1, end: 2026-06-01}\n---\n"}},
-	{"2026-03-03", map[string]string{"customers/b/leads.md": delete}},
+	{"2026-03-03", map[string]string{"customers/b/leads.md": gone}},
 	{"2026-03-04", map[string]string{"customers/b/leads.md": needsB}},
 	// Unrelated to every lead: A's firmware.
 	{"2026-03-05", map[string]string{"customers/a/devices.md": "---\nkind: devices\ndevices:\n  - {id: sw-1, role: 核心交换机, warranty_until: 2026-03-01, firmware: V2}\n---\n"}},
@@ -70,7 +70,7 @@ func commitStep(t testing.TB, r *gitstore.Repo, when time.Time, files map[string
 	}
 	var fcs []gitstore.FileChange
 	for p, c := range files {
-		if c == delete {
+		if c == gone {
 			fcs = append(fcs, gitstore.FileChange{Path: p, Delete: true})
 		} else {
 			fcs = append(fcs, gitstore.FileChange{Path: p, Data: []byte(c)})

@@ -279,3 +279,59 @@ func TestRedact(t *testing.T) {
 		t.Errorf("Redact with nothing hidden changed leads:\n%s", d)
 	}
 }
+
+// The sections Redact uses are those of archive/access.
+func TestSectionOf(t *testing.T) {
+	for _, p := range []string{
+		"customers/a/customer.md", "customers/a/devices.md", "customers/a/topology.md", "customers/a/progress.md",
+		"customers/a/training.md", "customers/a/spares.md", "customers/a/leads.md", "customers/a/visits/2026-01-01-repair.md",
+		"customers/a/notes/x.md", "customers/a/notes/img/x.png", "customers/a/wiring.md", "customers/a/photo.jpg",
+		"customers/a", "guides/x.md", "dangan.yaml", "customers/a/visits/x/y.png",
+	} {
+		if got, want := leads.SectionOfForTest(p), access.SectionOf(p); got != want {
+			t.Errorf("section of %s: %q, access says %q", p, got, want)
+		}
+	}
+}
+
+// The cache gives what Derive gives, for the first snapshot and after a
+// commit that changed one customer.
+func TestCache(t *testing.T) {
+	snap, files := loadTxtar(t, "rules.txtar")
+	var c leads.Cache
+	check := func(s *archive.Snapshot) {
+		t.Helper()
+		want, _ := json.Marshal(leads.Derive(s, s.Settings.Leads, at))
+		got, _ := json.Marshal(c.Derive(s, s.Settings.Leads, at))
+		if d := cmp.Diff(string(want), string(got)); d != "" {
+			t.Errorf("Cache.Derive differs from Derive:\n%s", d)
+		}
+	}
+	check(snap)
+	const p = "customers/w90/devices.md"
+	next := snap.With("next", []archive.File{{Path: p, Data: bytes.Replace(files[p], []byte("2027-02-22"), []byte("2026-12-01"), 1)}}, nil)
+	check(next)
+	check(next.With("gone", nil, []string{"customers/need/leads.md"}))
+	check(snap)
+}
+
+// A dangan.yaml that hides what a summary quotes reduces it to the signal.
+func TestRedactStricterSettings(t *testing.T) {
+	snap, _ := loadTxtar(t, "rules.txtar")
+	ls := leads.Derive(snap, snap.Settings.Leads, at)
+	hide := []string{"devices.model", "customer.contract", "spares", "training.sessions.topic"}
+	red := leads.RedactAll(ls, func(f string) bool {
+		for _, h := range hide {
+			if f == h || strings.HasPrefix(f, h+".") {
+				return true
+			}
+		}
+		return false
+	})
+	all, _ := json.Marshal(red)
+	for _, s := range []string{"S5735", "HT-120", "光模块", "云主机日常运维", "spares.md"} {
+		if bytes.Contains(all, []byte(s)) {
+			t.Errorf("redacted leads still say %q", s)
+		}
+	}
+}
