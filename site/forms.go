@@ -384,9 +384,12 @@ func (s *Server) fillEditPage(r *http.Request, page *editPage, folder *archive.F
 	if folder != nil {
 		page.CustomerID, page.Customer = folder.ID, folder.Name()
 	}
-	page.Title = cat.T("form.edit_title", cat.T("kind."+string(page.Kind)))
-	if page.Path == "" && page.Kind == archive.KindVisit {
+	switch {
+	case page.Title != "":
+	case page.Path == "" && page.Kind == archive.KindVisit:
 		page.Title = cat.T("form.visit_new")
+	default:
+		page.Title = cat.T("form.edit_title", cat.T("kind."+string(page.Kind)))
 	}
 	page.PreviewDir = path.Dir(page.Path)
 	if page.Path == "" && page.CustomerID != "" {
