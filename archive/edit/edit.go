@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dangan-archive/dangan/archive"
 	"go.yaml.in/yaml/v3"
@@ -63,6 +64,10 @@ func Open(content []byte) (*File, error) {
 		text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
 	}
 	f.text = text
+	if !utf8.Valid(text) {
+		// A form would have to replace what it cannot show.
+		return nil, fmt.Errorf("the file is not UTF-8 text: convert it first (dangan check says how)")
+	}
 	front, bodyOff, ok, hasFront := split(text)
 	if !hasFront {
 		f.body = string(text)
@@ -271,11 +276,7 @@ func (a *applier) fields(m *yaml.Node, fields []archive.Field, prefix string, ex
 
 // setScalar writes one text, number, date, time or true/false value.
 func (a *applier) setScalar(m *yaml.Node, fd archive.Field, v string, order []string) {
-	if fd.Type != "text" || !strings.Contains(v, "\n") {
-		v = strings.TrimSpace(v)
-	} else {
-		v = strings.TrimRight(strings.ReplaceAll(v, "\r\n", "\n"), " \t\n")
-	}
+	v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
 	if v == "" {
 		a.remove(m, fd.Key)
 		return

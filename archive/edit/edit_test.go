@@ -255,7 +255,7 @@ func TestNoFrontMatter(t *testing.T) {
 }
 
 func TestOpenRefusesBrokenFrontMatter(t *testing.T) {
-	for _, s := range []string{"---\nkind: [\n---\n", "---\nkind: customer\n", "---\n- a\n---\n"} {
+	for _, s := range []string{"---\nkind: [\n---\n", "---\nkind: customer\n", "---\n- a\n---\n", "---\nkind: note\n---\n\xb2\xe2\xca\xd4\n"} {
 		if _, err := edit.Open([]byte(s)); err == nil {
 			t.Errorf("Open(%q) accepted", s)
 		}
