@@ -146,6 +146,12 @@ func TestImportTechnicianScope(t *testing.T) {
 	if len(bad) != 1 || !strings.Contains(bad[0], "米脂县公安局") || strings.Contains(res.Body, "mz-gongan") {
 		t.Errorf("liqiang: bad rows %q (the restricted customer must look absent)", bad)
 	}
+	// Someone else's restricted customer id reads like any id not in the archive.
+	res = ts.upload(t, "liqiang", "c.csv", "客户编号,客户名称\nmz-gongan,甲\nmz-nowhere,乙\n", map[string]string{"kind": "customers"})
+	bad = texts(findAll(res.Doc, "table.import-bad tbody tr"))
+	if len(bad) != 2 || strings.ReplaceAll(bad[0], "mz-gongan", "ID") != strings.ReplaceAll(strings.ReplaceAll(bad[1], "mz-nowhere", "ID"), "3", "2") {
+		t.Errorf("restricted id answered differently from a free one: %q", bad)
+	}
 	res = ts.upload(t, "liqiang", "a.gml", `graph [ node [ id 0 label "a" ] node [ id 1 label "b" ] edge [ source 0 target 1 ] ]`, map[string]string{"kind": "topology", "customer": "mz-new-one"})
 	if !strings.Contains(res.Body, "mz-new-one") || findAll(res.Doc, "form.import-confirm") != nil {
 		t.Errorf("a technician may not create a customer: %d\n%s", res.StatusCode, res.Body)

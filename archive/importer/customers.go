@@ -86,8 +86,9 @@ func (w *work) customerID(cols *Columns, r Row, byName map[string]string) (id, n
 		if !archive.ValidCustomerID(id) {
 			return "", "", &cellError{cols.Where("id"), fmt.Sprintf("%q is not a customer id: %s", v, archive.CustomerIDHelp)}
 		}
-		if w.snap.Customer(id) != nil && w.folder(id) == nil {
-			return "", "", &cellError{cols.Where("id"), fmt.Sprintf("customer id %s is already taken; choose another", id)}
+		if err := w.hidden(id); err != nil {
+			// Reported on the row, as Allow's refusal of a free id is.
+			return "", "", &cellError{Cell{}, err.Error()}
 		}
 		if w.folder(id) == nil && name == "" {
 			return "", "", &cellError{cols.Where("name"), "a new customer needs a name"}

@@ -217,10 +217,8 @@ type deviceList struct {
 // customer when the id is new.
 func (w *work) deviceList(cust string) (*deviceList, error) {
 	f := w.folder(cust)
-	if f == nil && w.snap.Customer(cust) != nil {
-		// Someone else's restricted customer: the id is taken, and saying
-		// so would tell that it exists.
-		return &deviceList{err: fmt.Errorf("there is no customer %q that you may import into", cust)}, nil
+	if err := w.hidden(cust); err != nil {
+		return &deviceList{err: err}, nil
 	}
 	if w.opt.Allow != nil {
 		if err := w.opt.Allow(cust, f); err != nil {
@@ -257,6 +255,21 @@ func (w *work) deviceList(cust string) (*deviceList, error) {
 
 func serialKey(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(narrowLatin(s)), ""))
+}
+
+// hidden refuses an id taken by a customer the importer may not see, in
+// the words used for an id that is free (Allow's refusal to create), so
+// that the answer does not tell that the customer exists.
+func (w *work) hidden(id string) error {
+	if w.snap.Customer(id) == nil || w.folder(id) != nil {
+		return nil
+	}
+	if w.opt.Allow != nil {
+		if err := w.opt.Allow(id, nil); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("customer id %s cannot be used; choose another", id)
 }
 
 // ensureCustomer makes sure the customer has a tally and, when it is new,

@@ -169,7 +169,7 @@ func TestBuildErrors(t *testing.T) {
 		{"topology without customer", "a.gml", officeGML, Options{Kind: Topology}, "--customer ID"},
 		{"broken gml", "a.gml", "graph [ node [ id 0 ", Options{Kind: Topology, Customer: "x"}, "a.gml:"},
 		{"unknown kind", "a.csv", "", Options{Kind: "visits"}, "unknown kind"},
-		{"restricted topology", "a.gml", officeGML, Options{Kind: Topology, Customer: "mz-secret-bureau", Visible: func(f *archive.Folder) bool { return f.ID != "mz-secret-bureau" }}, `no customer "mz-secret-bureau"`},
+		{"restricted topology", "a.gml", officeGML, Options{Kind: Topology, Customer: "mz-secret-bureau", Visible: func(f *archive.Folder) bool { return f.ID != "mz-secret-bureau" }}, "customer id mz-secret-bureau cannot be used"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
