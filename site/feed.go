@@ -80,18 +80,26 @@ func (s *Server) writeLeadFeed(w http.ResponseWriter, r *http.Request, v view) e
 	if f.AccountManager != "" {
 		title = c.T("leads.feed_title_am", f.AccountManager)
 	}
+	// gorilla/feeds makes the board's address (without the token) the
+	// feed's id: a new token does not make a reader show every lead again.
 	feed := &feeds.Feed{
-		Title: title,
-		Link:  &feeds.Link{Href: base + "/leads?" + f.Query()},
-		// The feed's id stays the same whatever the token: a new token
-		// must not make a reader show every lead again.
-		Id:          base + "/leads/feed?" + f.Query(),
+		Title:       title,
+		Link:        &feeds.Link{Href: base + "/leads?" + f.Query()},
 		Description: c.T("leads.feed_subtitle"),
-		Updated:     s.Now(),
+	}
+	// A lead with no date of its own (no history to walk) is dated by the
+	// commit it was derived at: a fixed time, so readers do not see it
+	// change at every poll.
+	var fallback time.Time
+	if ci, err := s.Store.CommitInfo(set.Commit); err == nil {
+		fallback = ci.When
 	}
 	for _, l := range ls {
 		when := leadTime(l)
-		if when.After(feed.Updated) || feed.Updated.IsZero() {
+		if when.IsZero() {
+			when = fallback
+		}
+		if when.After(feed.Updated) {
 			feed.Updated = when
 		}
 		var body strings.Builder
@@ -115,6 +123,9 @@ func (s *Server) writeLeadFeed(w http.ResponseWriter, r *http.Request, v view) e
 			item.Author = &feeds.Author{Name: l.FirstSeen.Author}
 		}
 		feed.Add(item)
+	}
+	if feed.Updated.IsZero() {
+		feed.Updated = s.Now()
 	}
 	var buf bytes.Buffer
 	if err := feed.WriteAtom(&buf); err != nil {
