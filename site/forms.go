@@ -526,7 +526,9 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, status int, 
 
 // readForm parses a posted form, multipart or not, within the size limits.
 func readForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+maxFormBytes)
+	// Read past the upload limit, so that a photo somewhat too large is
+	// answered on the form (with what was typed) rather than cut off.
+	r.Body = http.MaxBytesReader(w, r.Body, 4*maxUpload+maxFormBytes)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		err = r.ParseMultipartForm(maxFormBytes)

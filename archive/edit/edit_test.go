@@ -261,3 +261,28 @@ func TestOpenRefusesBrokenFrontMatter(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkApply is one save of the devices form: open, apply every
+// field's value, write.
+func BenchmarkApply(b *testing.B) {
+	var data []byte
+	for _, f := range records(b) {
+		if f.Name == "demo-devices.md" {
+			data = f.Data
+		}
+	}
+	f, err := edit.Open(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := f.Values(archive.KindDevices)
+	form.Set("f.devices.0.role", "改")
+	b.ReportAllocs()
+	for b.Loop() {
+		f, _ := edit.Open(data)
+		f.Apply(archive.KindDevices, form)
+		if _, err := f.Bytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
