@@ -158,6 +158,11 @@ func (g gitCmd) fetch(ctx context.Context, branch, have string) error {
 	return err
 }
 
+// movedReasons are how git says a push lost to another: refused before
+// sending (the branch is not an ancestor), or by the server when another
+// push moved the branch between its advertisement and its update.
+var movedReasons = []string{"fetch first", "non-fast-forward", "stale info", "cannot lock ref", "failed to update ref", "incorrect old value"}
+
 // push sends commit to the remote branch only if that fast-forwards it.
 func (g gitCmd) push(ctx context.Context, commit, branch string) error {
 	out, err := g.run(ctx, "push", "--porcelain", "--quiet", "origin", commit+":refs/heads/"+branch)
@@ -165,8 +170,13 @@ func (g gitCmd) push(ctx context.Context, commit, branch string) error {
 		return nil
 	}
 	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "!") && (strings.Contains(line, "fetch first") || strings.Contains(line, "non-fast-forward") || strings.Contains(line, "stale info")) {
-			return fmt.Errorf("push %.10s: %w", commit, ErrRejected)
+		if !strings.HasPrefix(line, "!") {
+			continue
+		}
+		for _, r := range movedReasons {
+			if strings.Contains(line, r) || strings.Contains(err.Error(), r) {
+				return fmt.Errorf("push %.10s: %w", commit, ErrRejected)
+			}
 		}
 	}
 	return err

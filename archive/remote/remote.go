@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -181,7 +182,16 @@ func (s *Syncer) Sync(ctx context.Context) error {
 	defer s.mu.Unlock()
 	defer s.refreshLocal()
 	branch := s.repo.Branch()
-	for range maxRounds {
+	for round := range maxRounds {
+		if round > 0 {
+			// Another replica pushed between our fetch and our push: wait a
+			// little, randomly, so two busy replicas do not keep colliding.
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(rand.Int64N(int64(25*time.Millisecond) << round))):
+			}
+		}
 		have, err := s.repo.Ref(trackingRef(branch))
 		if err != nil {
 			s.failed(err)

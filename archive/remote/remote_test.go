@@ -2,6 +2,8 @@ package remote
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -509,4 +512,91 @@ func TestGroup(t *testing.T) {
 	if st := g.Status(); !st.InSync() {
 		t.Errorf("group status after the server is back: %+v", st)
 	}
+}
+
+// TestSavesDuringSync: web saves keep coming on one replica while its
+// syncer runs and another replica pushes; every save ends on the server.
+// The site's save retries on a moved branch, as site.Save does.
+func TestSavesDuringSync(t *testing.T) {
+	gs := newGitServer(t)
+	gs.seed(t, map[string]string{"dangan.yaml": "name: 测试\n"})
+	a, b := newReplica(t, gs, "A"), newReplica(t, gs, "B")
+	a.sync = New(a.repo, Options{URL: gs.URL, Interval: 50 * time.Millisecond, Poll: 5 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.sync.Run(ctx); close(done) }()
+
+	const nA, nB = 25, 8
+	saveRetrying := func(r *replica, path, data string) {
+		for {
+			head, err := r.repo.Head()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_, err = r.repo.Commit(context.Background(), gitstore.Change{Parent: head, Author: gitstore.Signature{Name: r.name}, Message: path,
+				Files: []gitstore.FileChange{{Path: path, Data: []byte(data)}}})
+			if err == nil {
+				return
+			}
+			if !errors.Is(err, gitstore.ErrConflict) {
+				t.Error(err)
+				return
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range nA {
+			saveRetrying(a, fmt.Sprintf("customers/a/visits/v%02d.md", i), fmt.Sprint("A ", i, "\n"))
+		}
+	})
+	wg.Go(func() {
+		for i := range nB {
+			saveRetrying(b, fmt.Sprintf("customers/b/visits/v%02d.md", i), fmt.Sprint("B ", i, "\n"))
+			// Losing every round to A is possible; Run would try again
+			// at its next tick, as this does.
+			for try := 0; ; try++ {
+				err := b.sync.Sync(context.Background())
+				if err == nil {
+					break
+				}
+				if try == 20 {
+					t.Error(err)
+					break
+				}
+			}
+		}
+	})
+	wg.Wait()
+	cancel()
+	<-done
+	a.mustSync(t)
+	b.mustSync(t)
+	a.mustSync(t)
+	want := map[string]string{}
+	for i := range nA {
+		want[fmt.Sprintf("customers/a/visits/v%02d.md", i)] = fmt.Sprint("A ", i, "\n")
+	}
+	for i := range nB {
+		want[fmt.Sprintf("customers/b/visits/v%02d.md", i)] = fmt.Sprint("B ", i, "\n")
+	}
+	server := run(t, gs.Dir, "rev-parse", "main")
+	for _, r := range []*replica{a, b} {
+		if h := head(t, r.repo); h != server {
+			t.Errorf("%s at %s, server at %s", r.name, h, server)
+		}
+		if st := r.sync.Status(); len(st.Conflicts) != 0 || !st.InSync() {
+			t.Errorf("%s: %+v", r.name, st)
+		}
+		for p, data := range want {
+			if got := r.read(t, p); got != data {
+				t.Errorf("%s: %s = %q, want %q", r.name, p, got, data)
+			}
+		}
+	}
+	if n := run(t, gs.Dir, "rev-list", "--count", "main"); n != fmt.Sprint(1+nA+nB) {
+		t.Errorf("server has %s commits, want %d: a save was lost or doubled", n, 1+nA+nB)
+	}
+	fsck(t, gs.Dir, a.repo.CommonDir(), b.repo.CommonDir())
 }
