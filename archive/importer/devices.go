@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -210,6 +211,7 @@ type deviceList struct {
 	byID     map[string]*yaml.Node
 	bySerial map[string]*yaml.Node
 	rowOf    map[*yaml.Node]int // device → the row of this import that set it
+	next     map[string]int     // id base → the last number given
 	err      error              // the customer cannot take devices (reported per row)
 }
 
@@ -232,7 +234,7 @@ func (w *work) deviceList(cust string) (*deviceList, error) {
 	if err != nil {
 		return &deviceList{err: err}, nil
 	}
-	l := &deviceList{customer: cust, ids: map[string]bool{}, byID: map[string]*yaml.Node{}, bySerial: map[string]*yaml.Node{}, rowOf: map[*yaml.Node]int{}}
+	l := &deviceList{customer: cust, ids: map[string]bool{}, byID: map[string]*yaml.Node{}, bySerial: map[string]*yaml.Node{}, rowOf: map[*yaml.Node]int{}, next: map[string]int{}}
 	l.res = w.results[cust]
 	l.list = listOf(ef.doc.front, "devices")
 	for _, item := range l.list.Content {
@@ -337,8 +339,11 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 	id := d.id
 	if id == "" {
 		base := DeviceIDBase(d.get("role"), d.get("model"))
-		for i := 1; ; i++ {
-			if id = fmt.Sprintf("%s-%d", base, i); !l.ids[id] {
+		// Numbering resumes where this base last stopped: a list of
+		// 2,000 access switches must not try access-sw-1 … each time.
+		for i := l.next[base] + 1; ; i++ {
+			if id = base + "-" + strconv.Itoa(i); !l.ids[id] {
+				l.next[base] = i
 				break
 			}
 		}

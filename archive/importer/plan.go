@@ -319,11 +319,11 @@ func (w *work) result(id, name string, isNew bool) *CustomerResult {
 func (w *work) finish() error {
 	var changed []archive.File
 	for _, f := range w.files {
-		data, err := f.doc.bytes()
+		data, dirty, err := f.doc.bytes()
 		if err != nil {
 			return fmt.Errorf("write %s: %w", f.path, err)
 		}
-		if f.old != nil && (bytes.Equal(data, f.old) || sameFront(f.old, data)) {
+		if !dirty || f.old != nil && bytes.Equal(data, f.old) {
 			continue
 		}
 		w.plan.Files = append(w.plan.Files, FileChange{Path: f.path, Old: f.old, New: data})
@@ -355,20 +355,6 @@ func (w *work) finish() error {
 		}
 	}
 	return nil
-}
-
-// sameFront reports whether two versions of a record read the same:
-// re-encoding an untouched file may change its spacing, which is no reason
-// to write it.
-func sameFront(a, b []byte) bool {
-	da, errA := parseDoc(a)
-	db, errB := parseDoc(b)
-	if errA != nil || errB != nil || da.body != db.body {
-		return false
-	}
-	ya, _ := da.bytes()
-	yb, _ := db.bytes()
-	return bytes.Equal(ya, yb)
 }
 
 // errorsOf lists the errors of the customers the changed files belong to.

@@ -86,15 +86,20 @@ func newDoc(k archive.Kind) *doc {
 // lines are diffed instead: front matter as parsed and written again
 // (base) against the edited version; lines that are equal in both are
 // taken from the original file, the others from the edited version.
-func (d *doc) bytes() ([]byte, error) {
+// changed is false when the front matter reads exactly as before the
+// edit (the record need not be written).
+func (d *doc) bytes() (data []byte, changed bool, err error) {
 	front, err := encodeFront(d.front)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if d.base != "" {
+		if front == d.base {
+			return nil, false, nil
+		}
 		front = splice(d.orig, d.base, front)
 	}
-	return []byte("---\n" + front + "---\n" + d.body), nil
+	return []byte("---\n" + front + "---\n" + d.body), true, nil
 }
 
 func encodeFront(n *yaml.Node) (string, error) {
