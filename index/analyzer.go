@@ -48,6 +48,10 @@ type textAnalyzer interface {
 	analysis.Analyzer
 	words(text string) []word      // for the index and snippets
 	queryWords(text string) []word // for queries
+	// fold is the text as terms are cut from it (lowercase, simplified,
+	// half-width): a term of words(text) is a substring of fold(text), so
+	// snippets segment only the lines that can hold a marked word.
+	fold(text string) string
 }
 
 // zhAnalyzer is the dictionary segmenter; it is both a bleve Tokenizer and
@@ -56,6 +60,7 @@ type zhAnalyzer struct{ c *chinese }
 
 func (a zhAnalyzer) words(text string) []word      { return a.c.words(text) }
 func (a zhAnalyzer) queryWords(text string) []word { return a.c.queryWords(text) }
+func (a zhAnalyzer) fold(text string) string       { return strings.ToLower(a.c.simplify(text)) }
 
 func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream {
 	return toStream(a.c.words(string(text)))
@@ -82,6 +87,15 @@ type bleveAnalyzer struct{ a analysis.Analyzer }
 func (b bleveAnalyzer) Analyze(text []byte) analysis.TokenStream { return b.a.Analyze(text) }
 
 func (b bleveAnalyzer) queryWords(text string) []word { return b.words(text) }
+
+func (b bleveAnalyzer) fold(text string) string {
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, text))
+}
 
 func (b bleveAnalyzer) words(text string) []word {
 	ts := b.a.Analyze([]byte(text))

@@ -77,7 +77,7 @@ func markPart(text textAnalyzer, p part, m marks) (string, int) {
 		}
 		return html.EscapeString(p.T), 0
 	}
-	if len(m.terms) == 0 {
+	if len(m.terms) == 0 || !containsAny(text.fold(p.T), m.terms) {
 		return html.EscapeString(p.T), 0
 	}
 	var b strings.Builder
@@ -99,6 +99,17 @@ func identMatches(field, v string, idents []string) bool {
 	terms := identTerms(v, identFields[field])
 	for _, id := range idents {
 		if slices.ContainsFunc(terms, func(t string) bool { return strings.HasPrefix(t, id) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAny reports whether s contains one of the terms: segmenting a
+// line (the costly part of a snippet) is needed only then.
+func containsAny(s string, terms map[string]bool) bool {
+	for t := range terms {
+		if strings.Contains(s, t) {
 			return true
 		}
 	}
