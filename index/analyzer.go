@@ -48,6 +48,9 @@ type textAnalyzer interface {
 	analysis.Analyzer
 	words(text string) []word      // for the index and snippets
 	queryWords(text string) []word // for queries
+	// queryAlts are other readings of a query (lists of terms), searched
+	// as well as queryWords' terms.
+	queryAlts(text string) [][]string
 	// fold is the text as terms are cut from it (lowercase, simplified,
 	// half-width): a term of words(text) is a substring of fold(text), so
 	// snippets segment only the lines that can hold a marked word.
@@ -58,9 +61,10 @@ type textAnalyzer interface {
 // an Analyzer (its terms are already lowercase and simplified).
 type zhAnalyzer struct{ c *chinese }
 
-func (a zhAnalyzer) words(text string) []word      { return a.c.words(text) }
-func (a zhAnalyzer) queryWords(text string) []word { return a.c.queryWords(text) }
-func (a zhAnalyzer) fold(text string) string       { return strings.ToLower(a.c.simplify(text)) }
+func (a zhAnalyzer) words(text string) []word         { return a.c.words(text) }
+func (a zhAnalyzer) queryWords(text string) []word    { return a.c.queryWords(text) }
+func (a zhAnalyzer) queryAlts(text string) [][]string { return a.c.queryAlts(text) }
+func (a zhAnalyzer) fold(text string) string          { return strings.ToLower(a.c.simplify(text)) }
 
 func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream {
 	return toStream(a.c.words(string(text)))
@@ -87,6 +91,7 @@ type bleveAnalyzer struct{ a analysis.Analyzer }
 func (b bleveAnalyzer) Analyze(text []byte) analysis.TokenStream { return b.a.Analyze(text) }
 
 func (b bleveAnalyzer) queryWords(text string) []word { return b.words(text) }
+func (b bleveAnalyzer) queryAlts(string) [][]string   { return nil }
 
 func (b bleveAnalyzer) fold(text string) string {
 	return strings.ToLower(strings.Map(func(r rune) rune {

@@ -67,12 +67,20 @@ func demoIndex(b *testing.B, o demo.Options) *index.Index {
 	}
 	if ix.Stale() != "" || ix.Commit() != commit {
 		start := time.Now()
-		snap := snapshot(b, commit, demoFiles(b, o))
+		files := demoFiles(b, o)
+		md := 0
+		for _, d := range files {
+			md += len(d)
+		}
+		snap := snapshot(b, commit, files)
 		gen := time.Since(start)
+		cpu0 := cpuTime()
 		if err := ix.Rebuild(context.Background(), snap, nil); err != nil {
 			b.Fatal(err)
 		}
-		b.Logf("demo index %s built: archive generated in %s, indexed in %s", commit, gen.Round(time.Millisecond), (time.Since(start) - gen).Round(time.Millisecond))
+		b.Logf("demo index %s built: archive generated in %s, indexed in %s (CPU %s); %d records, %.1f MB of files, index %.2f times that",
+			commit, gen.Round(time.Millisecond), (time.Since(start) - gen).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond), snap.Len(), float64(md)/(1<<20),
+			float64(dirSize(b, filepath.Join(root, commit)))/float64(md))
 	}
 	demoIx[commit] = ix
 	return ix

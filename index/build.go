@@ -231,42 +231,17 @@ func (c *compiler) words(v string, quoted, mark bool) query.Query {
 	var alts []query.Query
 	fields := c.vis.visible(textFields)
 	if len(terms) > 0 && len(fields) > 0 {
-		if mark {
-			if c.marks.terms == nil {
-				c.marks.terms = map[string]bool{}
-			}
-			for _, t := range terms {
-				c.marks.terms[t] = true
-			}
-		}
-		phrase := func() query.Query {
-			var qs []query.Query
-			for _, f := range fields {
-				qs = append(qs, query.NewPhraseQuery(terms, f))
-			}
-			return or(qs)
-		}
-		switch {
-		case len(terms) == 1:
-			var qs []query.Query
-			for _, f := range fields {
-				qs = append(qs, term(f, terms[0]))
-			}
-			alts = append(alts, or(qs))
-		case quoted:
-			alts = append(alts, phrase())
-		default:
-			var each []query.Query
-			for _, t := range uniq(terms) {
-				var qs []query.Query
-				for _, f := range fields {
-					qs = append(qs, term(f, t))
+		readings := append([][]string{terms}, c.text.queryAlts(v)...)
+		for _, ts := range readings {
+			if mark {
+				if c.marks.terms == nil {
+					c.marks.terms = map[string]bool{}
 				}
-				each = append(each, or(qs))
+				for _, t := range ts {
+					c.marks.terms[t] = true
+				}
 			}
-			bq := query.NewBooleanQuery(each, nil, nil)
-			bq.AddShould(boosted(query.NewBooleanQuery([]query.Query{phrase()}, nil, nil), 2))
-			alts = append(alts, bq)
+			alts = append(alts, c.reading(fields, ts, quoted))
 		}
 	}
 	if n := normIdent(v); n != "" && strings.ContainsFunc(n, isASCIIAlnum) {
@@ -290,6 +265,38 @@ func (c *compiler) words(v string, quoted, mark bool) query.Query {
 		return nil // punctuation alone: nothing to look for
 	}
 	return or(alts)
+}
+
+// reading matches one reading of a word (its terms) in the text fields.
+func (c *compiler) reading(fields, terms []string, quoted bool) query.Query {
+	phrase := func() query.Query {
+		var qs []query.Query
+		for _, f := range fields {
+			qs = append(qs, query.NewPhraseQuery(terms, f))
+		}
+		return or(qs)
+	}
+	switch {
+	case len(terms) == 1:
+		var qs []query.Query
+		for _, f := range fields {
+			qs = append(qs, term(f, terms[0]))
+		}
+		return or(qs)
+	case quoted:
+		return phrase()
+	}
+	var each []query.Query
+	for _, t := range uniq(terms) {
+		var qs []query.Query
+		for _, f := range fields {
+			qs = append(qs, term(f, t))
+		}
+		each = append(each, or(qs))
+	}
+	bq := query.NewBooleanQuery(each, nil, nil)
+	bq.AddShould(boosted(query.NewBooleanQuery([]query.Query{phrase()}, nil, nil), 2))
+	return bq
 }
 
 func uniq(ss []string) []string {

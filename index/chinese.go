@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -182,17 +183,99 @@ type word struct {
 
 // words segments a text for the index: the words of queryWords, each
 // followed by the dictionary words inside it.
-func (c *chinese) words(text string) []word { return c.segment(text, true) }
+func (c *chinese) words(text string) []word { return c.segment(text, true, c.cut) }
 
 // queryWords segments a query: the most likely words only, so that
 // 交换机 does not match a text that has 交换 and 机房 apart.
-func (c *chinese) queryWords(text string) []word { return c.segment(text, false) }
+func (c *chinese) queryWords(text string) []word { return c.segment(text, false, c.cut) }
+
+// queryAlts are other readings of a query than queryWords, each a list of
+// terms: the run cut into the longest dictionary words from the left and
+// from the right. gse reads 弱电机房 as 弱 / 电机 / 房, the person meant
+// 弱电 + 机房; searching every reading finds what either meant. Readings
+// equal to queryWords' are left out.
+func (c *chinese) queryAlts(text string) [][]string {
+	first := termsOf(c.queryWords(text))
+	var out [][]string
+	for _, cut := range []func(string) []string{c.forwardMax, c.backwardMax} {
+		alt := termsOf(c.segment(text, false, cut))
+		if !slices.Equal(alt, first) && !slices.ContainsFunc(out, func(o []string) bool { return slices.Equal(o, alt) }) {
+			out = append(out, alt)
+		}
+	}
+	return out
+}
+
+func termsOf(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Term
+	}
+	return out
+}
+
+// cut segments a run of Chinese characters with gse.
+func (c *chinese) cut(run string) []string { return c.seg.Cut(run, c.hmm) }
+
+// maxWordRunes bounds the dictionary words looked for by the maximum
+// matching cuts and across word boundaries.
+const maxWordRunes = 6
+
+// inDict reports whether w is a word of the dictionary. (gse's Find also
+// says yes to the beginnings of words, 核心交 of 核心交换机: isPrefix.)
+func (c *chinese) inDict(w string) bool {
+	_, _, err := c.seg.Dictionary().Value([]byte(w))
+	return err == nil
+}
+
+// isPrefix reports whether some dictionary word begins with w.
+func (c *chinese) isPrefix(w string) bool {
+	_, _, ok := c.seg.Dictionary().Find([]byte(w))
+	return ok
+}
+
+// forwardMax cuts a run into the longest dictionary words from the left.
+func (c *chinese) forwardMax(run string) []string {
+	rs := []rune(run)
+	var out []string
+	for i := 0; i < len(rs); {
+		n := 1
+		for k := min(maxWordRunes, len(rs)-i); k >= 2; k-- {
+			if c.inDict(string(rs[i : i+k])) {
+				n = k
+				break
+			}
+		}
+		out = append(out, string(rs[i:i+n]))
+		i += n
+	}
+	return out
+}
+
+// backwardMax cuts a run into the longest dictionary words from the right.
+func (c *chinese) backwardMax(run string) []string {
+	rs := []rune(run)
+	var out []string
+	for j := len(rs); j > 0; {
+		n := 1
+		for k := min(maxWordRunes, j); k >= 2; k-- {
+			if c.inDict(string(rs[j-k : j])) {
+				n = k
+				break
+			}
+		}
+		out = append(out, string(rs[j-n:j]))
+		j -= n
+	}
+	slices.Reverse(out)
+	return out
+}
 
 // segment splits a text: runs of Chinese characters into dictionary words,
 // everything else into lowercase runs of letters and digits (so a model
 // number S5735-L24P4X-A1 in prose gives s5735, l24p4x, a1). Punctuation and
 // spaces are dropped.
-func (c *chinese) segment(text string, subs bool) []word {
+func (c *chinese) segment(text string, subs bool, cut func(string) []string) []word {
 	simple := c.simplify(text)
 	// Byte offsets in simple differ from text when a character changed
 	// width; keep a map from rune index to original byte offset.
@@ -226,16 +309,19 @@ func (c *chinese) segment(text string, subs bool) []word {
 				j += n2
 			}
 			run := simple[i:j]
-			ws := c.seg.Cut(run, c.hmm)
+			ws := cut(run)
 			if strings.Join(ws, "") != run {
 				// Never lose text to the segmenter: fall back to characters.
 				ws = strings.Split(run, "")
 			}
 			off := i
-			for _, w := range ws {
+			for k, w := range ws {
 				emit(off, off+len(w), w, false)
 				if subs {
 					c.subWords(w, func(s, e int) { emit(off+s, off+e, w[s:e], true) })
+					if k > 0 {
+						c.crossWords(run, off-i, off-i+len(w), func(s, e int) { emit(i+s, i+e, run[s:e], true) })
+					}
 				}
 				off += len(w)
 			}
@@ -260,6 +346,42 @@ func (c *chinese) segment(text string, subs bool) []word {
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
+// crossWords calls fn with the byte range of every dictionary word of three
+// or more characters that ends inside the word run[start:end] and starts
+// before it: words the segmenter cut apart (云主机 in 天翼云 / 主机). They
+// are indexed at the position of the word they end in, like sub-words, so
+// that phrases reading on from them still match. Two-character words
+// across a boundary are mostly accidents (电机 in 弱电 / 机房) and are left
+// out.
+func (c *chinese) crossWords(run string, start, end int, fn func(s, e int)) {
+	// Character offsets: up to maxWordRunes-1 characters before start.
+	var before []int
+	for i := start; i > 0 && len(before) < maxWordRunes-1; {
+		_, n := utf8.DecodeLastRuneInString(run[:i])
+		i -= n
+		before = append(before, i)
+	}
+	var ends []int
+	for i := start; i < end && len(ends) < maxWordRunes-1; {
+		_, n := utf8.DecodeRuneInString(run[i:])
+		i += n
+		ends = append(ends, i)
+	}
+	for bi, s := range before {
+		if !c.isPrefix(run[s:start]) {
+			continue
+		}
+		for ei, e := range ends {
+			if bi+1+ei+1 > maxWordRunes || !c.isPrefix(run[s:e]) {
+				break
+			}
+			if bi+1+ei+1 >= 3 && c.inDict(run[s:e]) {
+				fn(s, e)
+			}
+		}
+	}
+}
+
 // subWords calls fn with the byte range of every dictionary word of two or
 // more characters strictly inside w.
 func (c *chinese) subWords(w string, fn func(start, end int)) {
@@ -272,10 +394,13 @@ func (c *chinese) subWords(w string, fn func(start, end int)) {
 		offs = append(offs, i)
 	}
 	offs = append(offs, len(w))
-	dict := c.seg.Dictionary()
-	for size := 2; size < n; size++ {
-		for i := 0; i+size <= n; i++ {
-			if _, _, ok := dict.Find([]byte(w[offs[i]:offs[i+size]])); ok {
+	for i := 0; i+2 <= n; i++ {
+		for size := 2; i+size <= n && size < n; size++ {
+			sub := w[offs[i]:offs[i+size]]
+			if !c.isPrefix(sub) {
+				break
+			}
+			if c.inDict(sub) {
 				fn(offs[i], offs[i+size])
 			}
 		}

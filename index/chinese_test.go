@@ -25,11 +25,15 @@ func TestSegment(t *testing.T) {
 		query, full []string
 	}{
 		{"交换机", []string{"交换机"}, []string{"交换机", "交换"}},
-		{"核心交换机故障", []string{"核心交换机", "故障"}, []string{"核心交换机", "核心", "交换", "核心交", "交换机", "核心交换", "故障"}},
+		{"核心交换机故障", []string{"核心交换机", "故障"}, []string{"核心交换机", "核心", "交换", "交换机", "故障"}},
 		{"交换了位置，机房", []string{"交换", "了", "位置", "机房"}, []string{"交换", "了", "位置", "机房"}},
 		{"機房的交換機", []string{"机房", "的", "交换机"}, []string{"机房", "的", "交换机", "交换"}},
 		{"S5735-L24P4X-A1上联", []string{"s5735", "l24p4x", "a1", "上联"}, []string{"s5735", "l24p4x", "a1", "上联"}},
 		{"ＩＳＲ４３３１", []string{"isr4331"}, []string{"isr4331"}},
+		// Words of three characters or more that the segmenter cuts apart
+		// are indexed too (at the word they end in): 天翼云 across 天翼 / 云主机.
+		{"天翼云主机", []string{"天翼", "云主机"}, []string{"天翼", "云主机", "主机", "天翼云"}},
+		{"弱电机房", []string{"弱电", "机房"}, []string{"弱电", "机房"}},
 	}
 	for _, tt := range tests {
 		if got := terms(c.queryWords(tt.text)); !slices.Equal(got, tt.query) {
@@ -90,3 +94,24 @@ func BenchmarkSimplify(b *testing.B) {
 }
 
 const tests0 = "更换core-sw-1上联光模块后链路恢复；光衰偏高，需派单线路组复测。机房在门诊楼三层东侧"
+
+func TestQueryAlts(t *testing.T) {
+	c, err := sharedChinese(dictSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want [][]string
+	}{
+		{"交换机房", [][]string{{"交换机", "房"}}},
+		{"天翼云主机", [][]string{{"天翼云", "主机"}}},
+		{"交换机", nil},     // one word: nothing else to read
+		{"核心交换机故障", nil}, // the maximum matches agree with gse
+	}
+	for _, tt := range tests {
+		if got := c.queryAlts(tt.text); !slices.EqualFunc(got, tt.want, slices.Equal) {
+			t.Errorf("queryAlts(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

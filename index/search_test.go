@@ -175,6 +175,37 @@ func TestChinese(t *testing.T) {
 	}
 }
 
+// TestSplitWords: a word the segmenter cuts differently in the text than
+// in the query is still found (issue 3's misses on the demo archive).
+func TestSplitWords(t *testing.T) {
+	visit := func(body string) []byte {
+		return []byte("---\nkind: visit\ntype: repair\ntechnician: liqiang\nappointment: 2026-03-01T09:00\noutcome: resolved\n---\n" + body + "\n")
+	}
+	snap := snapshot(t, "c1", map[string][]byte{
+		"customers/a/visits/2026-03-01-repair.md": visit("客户的天翼云主机无法登录，已重启。"),
+		"customers/b/visits/2026-03-01-repair.md": visit("设备放在弱电机房，温度正常。"),
+		"customers/c/visits/2026-03-01-repair.md": visit("弱电井里的光猫已更换，机房空调漏水。"),
+		"customers/d/visits/2026-03-01-repair.md": visit("电机维修，厂房停电。"),
+	})
+	ix := mustBuild(t, snap, index.Options{})
+	for _, tt := range []struct {
+		q    string
+		want []string // in this order
+	}{
+		{"云主机", []string{"customers/a/visits/2026-03-01-repair.md"}},
+		{"天翼云", []string{"customers/a/visits/2026-03-01-repair.md"}},
+		// 弱电 and 机房 together first, apart next; 电机 and 房 alone never.
+		{"弱电机房", []string{"customers/b/visits/2026-03-01-repair.md", "customers/c/visits/2026-03-01-repair.md"}},
+		{`"弱电机房"`, []string{"customers/b/visits/2026-03-01-repair.md"}},
+		{"机房", []string{"customers/b/visits/2026-03-01-repair.md", "customers/c/visits/2026-03-01-repair.md"}},
+	} {
+		res := search(t, ix, index.Request{Query: tt.q, Filter: all})
+		if got := paths(res); !slices.Equal(got, tt.want) {
+			t.Errorf("%s finds %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
 func TestHits(t *testing.T) {
 	ix := mustBuild(t, fixture(t), index.Options{})
 	res := search(t, ix, index.Request{Query: "S5735-L24P4X-A1", Filter: all})
