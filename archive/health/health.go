@@ -128,7 +128,7 @@ type Customer struct {
 	Scores         Scores    `json:"scores"`
 	Problems       []Problem `json:"problems"`
 	// LastVisit is the day of the latest visit on or before the day judged.
-	LastVisit archive.Date `json:"last_visit,omitempty"`
+	LastVisit archive.Date `json:"last_visit,omitzero"`
 	Visits    []Visit      `json:"-"`
 }
 

@@ -143,8 +143,8 @@ func defuse(s string) string {
 	return s
 }
 
-// WriteXLSX writes the leads as an Excel workbook: one sheet, a bold
-// frozen header row with filters, column widths that fit the content,
+// WriteXLSX writes the leads as an Excel workbook: one sheet holding a
+// table whose bold header row is frozen and has filter buttons, column widths that fit the content,
 // scores as numbers and dates as real dates (yyyy-mm-dd).
 func WriteXLSX(w io.Writer, ls []Lead, lang string) error {
 	f := excelize.NewFile()
@@ -213,11 +213,14 @@ func WriteXLSX(w io.Writer, ls []Lead, lang string) error {
 			return fmt.Errorf("write XLSX: %w", err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
+	// A table gives the header row its filter buttons; the stream writer
+	// cannot add a bare autofilter, and one added after it is lost.
+	last, _ := excelize.CoordinatesToCellName(len(columns), max(2, len(ls)+1))
+	yes := true
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Leads", StyleName: "TableStyleLight9", ShowHeaderRow: &yes, ShowRowStripes: &yes}); err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(columns), max(1, len(ls)+1))
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("write XLSX: %w", err)
 	}
 	if err := f.SetDocProps(&excelize.DocProperties{Title: pick(lang, "商机清单", "Leads"), Creator: "dangan"}); err != nil {

@@ -1,7 +1,10 @@
 package leads_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"encoding/csv"
 	"encoding/json"
 	"strings"
@@ -71,6 +74,7 @@ func TestWriteXLSX(t *testing.T) {
 	if err := leads.WriteXLSX(&buf, ls, "zh-CN"); err != nil {
 		t.Fatal(err)
 	}
+	zipped := bytes.Clone(buf.Bytes())
 	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -106,12 +110,24 @@ func TestWriteXLSX(t *testing.T) {
 	if w, _ := f.GetColWidth("商机", "H"); w < 40 {
 		t.Errorf("summary column width %v, want a wide column", w)
 	}
+	// The filter buttons: a table over the whole range, with an autoFilter.
+	tables, err := f.GetTables("商机")
+	if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:S%d", len(ls)+1) {
+		t.Errorf("tables %+v, %v: want one over A1:S%d", tables, err, len(ls)+1)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	filter := false
-	for _, d := range f.GetDefinedName() {
-		filter = filter || (d.Name == "_xlnm._FilterDatabase" && strings.Contains(d.RefersTo, "$A$1:$S$"))
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		filter = filter || bytes.Contains(b, []byte("<autoFilter"))
 	}
 	if !filter {
-		t.Errorf("no autofilter over the table: %+v", f.GetDefinedName())
+		t.Error("no autoFilter in the workbook's files")
 	}
 }
 

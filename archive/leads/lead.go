@@ -123,16 +123,16 @@ type Lead struct {
 	// StatusBy, StatusDate and StatusNote come from the tracked entry of
 	// leads.md that set the status (empty for a lead nobody touched).
 	StatusBy   string       `json:"status_by,omitempty"`
-	StatusDate archive.Date `json:"status_date,omitempty"`
+	StatusDate archive.Date `json:"status_date,omitzero"`
 	StatusNote string       `json:"status_note,omitempty"`
 	// Since is the day the signal became true in the world: the need's
 	// date, the day the warranty entered its warning window, the day of
 	// the repair visit that made the faults repeated. Zero when the records
 	// do not say (utilisation, spares): use FirstSeen.
-	Since archive.Date `json:"since,omitempty"`
+	Since archive.Date `json:"since,omitzero"`
 	// Due is the day the lead is about, when there is one: the nearest
 	// warranty, end-of-life or contract end, the spare parts' due date.
-	Due archive.Date `json:"due,omitempty"`
+	Due archive.Date `json:"due,omitzero"`
 	// FirstSeen is the commit where the signal first appeared (nil when
 	// derived without history).
 	FirstSeen *Seen      `json:"first_seen"`
@@ -167,7 +167,7 @@ type Evidence struct {
 	Field string `json:"field,omitempty"`
 	Value string `json:"value,omitempty"`
 	// Date is the date of the record or value (a visit's day).
-	Date archive.Date `json:"date,omitempty"`
+	Date archive.Date `json:"date,omitzero"`
 	// Serial and MgmtIP identify the device for technicians; Redact drops
 	// them when devices.serial or devices.mgmt_ip is hidden.
 	Serial string `json:"serial,omitempty"`
