@@ -3,10 +3,10 @@ package leads_test
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
-	"io"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
