@@ -94,6 +94,29 @@
     if (!l.hasAttribute('data-ready')) { l.setAttribute('data-ready', ''); initList(l); }
   });
 
+  // Long lists (a site's twenty devices) fold to their titles; a tap on a
+  // title opens the row. Rows with an error stay open.
+  form.querySelectorAll('.ff-list').forEach(function (l) {
+    var rows = rowsOf(l);
+    if (rows.length <= 3) return;
+    rows.forEach(function (row) {
+      var title = row.querySelector(':scope > .ff-row-head .ff-row-title');
+      if (!title || row.querySelector('.ff-bad')) return;
+      var btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'ff-fold';
+      btn.setAttribute('aria-expanded', 'false');
+      btn.textContent = title.textContent;
+      title.textContent = '';
+      title.appendChild(btn);
+      row.classList.add('ff-folded');
+      btn.addEventListener('click', function () {
+        var open = row.classList.toggle('ff-folded') === false;
+        btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+      });
+    });
+  });
+
   // --- Preview ----------------------------------------------------------
 
   var md = form.querySelector('textarea.ff-md');
@@ -176,6 +199,13 @@
       if (!noAnswer && outcome !== '' && val('f.satisfaction') === '') broken.survey = true;
       form.querySelectorAll('.ff-std-live li').forEach(function (li) { li.hidden = !broken[li.getAttribute('data-rule')]; });
     };
+    // Opening the part of the form an outcome calls for.
+    var outcomeSel = form.querySelector('select[name="f.outcome"]');
+    if (outcomeSel) outcomeSel.addEventListener('change', function () {
+      var na = form.querySelector('input[name="f.no_answer.waited"]');
+      var d = na && na.closest('details');
+      if (d && outcomeSel.value === 'no_answer') d.open = true;
+    });
     var server = form.querySelector('.ff-std-server');
     form.addEventListener('change', function () { if (server) { server.hidden = true; } check(); });
     form.addEventListener('input', check);
