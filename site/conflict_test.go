@@ -46,6 +46,7 @@ func hidden(t *testing.T, root *html.Node, sel, name string) string {
 }
 
 func TestSourceEditorRoundTrip(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	cur := ts.current(t, sparesPath)
 	page := ts.get(t, "liqiang", "/source/"+sparesPath)
@@ -76,6 +77,7 @@ func TestSourceEditorRoundTrip(t *testing.T) {
 }
 
 func TestSourceEditorKeepsTextOnErrors(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	cur := ts.current(t, sparesPath)
 	broken := "---\nkind: spares\nparts: [\n---\n我的笔记，不能丢。\n"
@@ -120,6 +122,7 @@ func TestSourceEditorKeepsTextOnErrors(t *testing.T) {
 // TestConflictFlow is the conflict end to end as a browser sees it: open
 // the editor, someone pushes, save, get the conflict page, save again.
 func TestConflictFlow(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	open := ts.get(t, "liqiang", "/source/"+sparesPath)
 	content, base := textarea(t, open.Doc, "form"), hidden(t, open.Doc, "form", "base")

@@ -62,6 +62,7 @@ func (ts *testServer) saveAnswer(t *testing.T, req *http.Request) (int, apiSaveO
 }
 
 func TestAPISave(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{index: true})
 	var got apiRecordOut
 	decode(t, ts.get(t, "liqiang", "/api/records/"+sparesPath), &got)
@@ -140,6 +141,7 @@ func TestAPISave(t *testing.T) {
 }
 
 func TestAPISaveRefused(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	gongan := "customers/mz-gongan/devices.md"
 	base := ts.current(t, gongan)

@@ -54,6 +54,7 @@ func (ts *testServer) push(tb testing.TB, path, content string) string {
 }
 
 func TestSaveCommitsAsThePerson(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	cur := ts.current(t, sparesPath)
@@ -98,6 +99,7 @@ func TestSaveCommitsAsThePerson(t *testing.T) {
 }
 
 func TestSaveAuthorFromUsers(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ts.Site.Author = func(v access.Viewer) gitstore.Signature {
 		return gitstore.Signature{Name: "李强", Email: "liqiang@mz.example.cn"}
@@ -114,6 +116,7 @@ func TestSaveAuthorFromUsers(t *testing.T) {
 }
 
 func TestSaveConflicts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name          string
@@ -185,6 +188,7 @@ func TestSaveConflicts(t *testing.T) {
 }
 
 func TestSaveNewAndDeleted(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	p := "customers/mz-school/notes/wiring.md"
@@ -210,6 +214,7 @@ func TestSaveNewAndDeleted(t *testing.T) {
 }
 
 func TestSaveOtherFilesNeverConflict(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	base := ts.current(t, sparesPath)
 	ts.push(t, leadsPath, string(ts.current(t, leadsPath).Data)+"另一个文件。\n")
@@ -227,6 +232,7 @@ func TestSaveOtherFilesNeverConflict(t *testing.T) {
 }
 
 func TestSaveInvalid(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -263,6 +269,7 @@ func TestSaveInvalid(t *testing.T) {
 }
 
 func TestSaveAccess(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	gongan := "customers/mz-gongan/devices.md"
@@ -308,9 +315,10 @@ func TestSaveAccess(t *testing.T) {
 // their own (every save lands, none is lost) and to one file from the same
 // version (exactly one wins, the others get conflicts, none overwrites).
 func TestConcurrentSaves(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
-	const writers, each, racers = 8, 4, 8
+	const writers, each, racers = 6, 3, 6
 	start := ts.head(t)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -391,6 +399,7 @@ func TestConcurrentSaves(t *testing.T) {
 // A broken profile is answered with its problems, not with the access
 // rule that reads a broken profile as restricted.
 func TestSaveBrokenProfileIsInvalid(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	p := "customers/mz-school/customer.md"
 	cur := ts.current(t, p)
@@ -405,6 +414,7 @@ func TestSaveBrokenProfileIsInvalid(t *testing.T) {
 // TestSaveWithFiles saves a record and a photo beside it as one commit; a
 // photo already there is not replaced by a save that thought it new.
 func TestSaveWithFiles(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	p := "customers/mz-school/notes/rack.md"
@@ -487,6 +497,7 @@ func BenchmarkSaveParallel(b *testing.B) {
 // made the same change since) is done, not a conflict; so is deleting a
 // file someone else deleted.
 func TestSaveSameChangeTwice(t *testing.T) {
+	t.Parallel()
 	ts := newServer(t, options{})
 	ctx := context.Background()
 	base := ts.current(t, sparesPath)
