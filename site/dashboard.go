@@ -27,12 +27,12 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	v := s.viewOf(r)
 	c := s.catalog(r)
 	today := s.today()
-	folders := v.customers()
+	folders := v.visibleFolders()
 	page := dashboardPage{Today: today}
-	page.Charts = append(page.Charts, warrantyChart(c, folders, today))
+	page.Charts = append(page.Charts, warrantyChart(c, folders, today, v.hidden("devices.warranty_until"), v.hidden("devices.eol")))
 	page.Charts = append(page.Charts, s.dashboardLeadCharts(r, v, c)...)
 	page.Charts = append(page.Charts, s.dashboardHealthCharts(r, v, c, today)...)
-	page.Charts = append(page.Charts, punctualityChart(c, folders, today))
+	page.Charts = append(page.Charts, punctualityChart(c, folders, today, v.hidden("visits.appointment") || v.hidden("visits.arrived")))
 	return s.render(w, r, http.StatusOK, "dashboard", "dashboard.title", page)
 }
 
@@ -69,7 +69,11 @@ func monthIndex(first month, n int, d archive.Date) int {
 // warrantyChart counts, per month from six months ago to two years ahead,
 // the devices still in use (not removed) whose warranty ends and those that
 // reach end of life then; what ended earlier is counted apart.
-func warrantyChart(c *i18n.Catalog, folders []*archive.Folder, today archive.Date) chart {
+//
+// The folders are not redacted (redacting every record of the archive
+// would cost more than the chart): the caller says which of the dates the
+// viewer may not see, and those count for nothing.
+func warrantyChart(c *i18n.Catalog, folders []*archive.Folder, today archive.Date, hideWarranty, hideEOL bool) chart {
 	const before, ahead = 6, 24
 	first := monthOf(today).add(-before)
 	n := before + ahead + 1
@@ -82,10 +86,11 @@ func warrantyChart(c *i18n.Catalog, folders []*archive.Folder, today archive.Dat
 				continue
 			}
 			for _, x := range []struct {
-				day archive.Date
-				to  []float64
-			}{{d.WarrantyUntil, warranty}, {d.EOL, eol}} {
-				if x.day.IsZero() {
+				day    archive.Date
+				to     []float64
+				hidden bool
+			}{{d.WarrantyUntil, warranty, hideWarranty}, {d.EOL, eol, hideEOL}} {
+				if x.day.IsZero() || x.hidden {
 					continue
 				}
 				if i := monthIndex(first, n, x.day); i < n {
@@ -131,13 +136,18 @@ func onTime(v *archive.Visit) (on, ok bool) {
 // punctualityChart counts, per month of the last year, the visits that
 // arrived at least five minutes early and those that did not, with the
 // share on time as a line.
-func punctualityChart(c *i18n.Catalog, folders []*archive.Folder, today archive.Date) chart {
+// Like warrantyChart, it takes unredacted folders and is told whether the
+// viewer may see the times (marketing may not: its chart is empty).
+func punctualityChart(c *i18n.Catalog, folders []*archive.Folder, today archive.Date, hideTimes bool) chart {
 	const n = 12
 	first := monthOf(today).add(-(n - 1))
 	on := make([]float64, n)
 	late := make([]float64, n)
 	seen := false
 	for _, f := range folders {
+		if hideTimes {
+			break
+		}
 		for _, r := range f.Visits {
 			v := r.AsVisit()
 			if v == nil {
@@ -261,3 +271,19 @@ func (s *Server) dashboardHealthCharts(r *http.Request, v view, c *i18n.Catalog,
 	ch.Options["xAxis"].(map[string]any)["axisLabel"] = map[string]any{"interval": 0, "rotate": 30}
 	return []chart{ch}
 }
+
+// visibleFolders returns the live customers the viewer may see, NOT
+// redacted: for figures that read a few fields whose visibility the caller
+// checks with hidden.
+func (v view) visibleFolders() []*archive.Folder {
+	var out []*archive.Folder
+	for f := range v.live.Customers() {
+		if v.policy.CanSeeFolder(v.Viewer, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hidden reports whether a field is hidden from the viewer.
+func (v view) hidden(field string) bool { return v.policy.Hidden(v.Viewer, field) }
