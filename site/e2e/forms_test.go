@@ -69,7 +69,8 @@ func TestForms(t *testing.T) {
 		must(t, "save", chromedp.Do(ctx,
 			chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 			chromedp.Click(chromedp.CSS("button.ff-save")),
-			chromedp.WaitVisible(chromedp.CSS(".ff-std")),
+			// The saved page's own buttons: the form has its .ff-std too.
+			chromedp.WaitVisible(chromedp.CSS("nav.ff-buttons")),
 		))
 		warn := eval[string](t, ctx, `document.querySelector(".ff-std").innerText`)
 		if !strings.Contains(warn, "2分钟") {
@@ -121,7 +122,7 @@ func TestForms(t *testing.T) {
 		}
 		must(t, "save", chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS("button.ff-save")),
-			chromedp.WaitVisible(chromedp.CSS("nav.actions a.ff-action")),
+			chromedp.WaitVisible(chromedp.CSS("nav.ff-buttons")),
 		))
 		head, _ := f.repo.Head()
 		file, err := f.repo.ReadFile(head, p)
@@ -144,7 +145,7 @@ func TestForms(t *testing.T) {
 		must(t, "first changes the industry and saves", chromedp.Do(first,
 			chromedp.SetValue(chromedp.CSS("input[name='f.industry']"), "e2e行业"),
 			chromedp.Click(chromedp.CSS("button.ff-save")),
-			chromedp.WaitVisible(chromedp.CSS("nav.actions a.ff-action")),
+			chromedp.WaitVisible(chromedp.CSS("nav.ff-buttons")),
 		))
 		must(t, "second adds to the text and saves", chromedp.Do(second,
 			chromedp.SendKeys(chromedp.CSS("textarea[name=body]"), "\n第二人补充：机房钥匙在门卫室。"),
