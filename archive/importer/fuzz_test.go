@@ -109,3 +109,35 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDoc edits arbitrary records the way an import does: a record read
+// and written back untouched is not rewritten, and one with a key set
+// still reads as YAML with the body unchanged.
+func FuzzDoc(f *testing.F) {
+	f.Add([]byte("---\nkind: devices\ndevices:\n  - id: a   # note\n    serial: \"1\"\n---\nbody\n"))
+	f.Add([]byte("---\r\nkind: customer\r\nname: x\r\n---\r\n"))
+	f.Add([]byte("---\nkind: topology\nlinks: [{from: a, to: b}]\n...\n"))
+	f.Add([]byte("---\na: |\n  long\n  text\nb: >-\n  folded\n---\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := parseDoc(data)
+		if err != nil {
+			return
+		}
+		body := d.body
+		if _, changed, err := d.bytes(); err != nil || changed {
+			t.Fatalf("untouched record: changed %v, %v", changed, err)
+		}
+		setKey(d.front, "imported_by_fuzz", str("是"))
+		out, changed, err := d.bytes()
+		if err != nil || !changed {
+			t.Fatalf("edited record: changed %v, %v", changed, err)
+		}
+		again, err := parseDoc(out)
+		if err != nil {
+			t.Fatalf("written record does not read back: %v\n%s", err, out)
+		}
+		if again.body != body || scalarOf(again.front, "imported_by_fuzz") != "是" {
+			t.Fatalf("body or key lost:\n%s", out)
+		}
+	})
+}

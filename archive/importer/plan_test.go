@@ -203,3 +203,25 @@ func TestAccessHooks(t *testing.T) {
 		t.Errorf("plan:\n%s", planText(p))
 	}
 }
+
+// TestMergeOddIndentation: a record indented its own way (four spaces) is
+// still edited into valid YAML; the lines cannot be kept as they were
+// when the encoder's lines would not fit between them.
+func TestMergeOddIndentation(t *testing.T) {
+	base := memArchive{
+		"customers/mz-x/customer.md": "---\nkind: customer\nname: 某单位\n---\n",
+		"customers/mz-x/devices.md":  "---\nkind: devices\ndevices:\n    -   id: core-sw-1\n        serial: \"2102351234ABCD\"   # 铭牌\n---\n正文\n",
+	}
+	p, err := Build(base.snapshot(t), base.read, "devices-bom.csv", fixture(t, "devices-bom.csv"), Options{Kind: Devices, Customer: "mz-x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := base.apply(p)
+	if errs := errorsIn(t, after); len(errs) > 0 {
+		t.Fatalf("errors: %v\n%s", errs, after["customers/mz-x/devices.md"])
+	}
+	dev := after["customers/mz-x/devices.md"]
+	if !strings.Contains(dev, "# 铭牌") || !strings.HasSuffix(dev, "---\n正文\n") || strings.Count(dev, "id: core-sw-1") != 1 {
+		t.Errorf("devices.md:\n%s", dev)
+	}
+}

@@ -97,7 +97,9 @@ func (d *doc) bytes() (data []byte, changed bool, err error) {
 		if front == d.base {
 			return nil, false, nil
 		}
-		front = splice(d.orig, d.base, front)
+		if spliced := splice(d.orig, d.base, front); spliced != front && sameYAML(spliced, front) {
+			front = spliced
+		}
 	}
 	return []byte("---\n" + front + "---\n" + d.body), true, nil
 }
@@ -123,6 +125,13 @@ func splice(orig, base, edited string) string {
 	if len(origLines) != len(baseLines) {
 		return edited
 	}
+	// Lines the edit adds are indented as the encoder indents; next to
+	// original lines indented otherwise they would change the structure.
+	for i := range origLines {
+		if indent(origLines[i]) != indent(baseLines[i]) {
+			return edited
+		}
+	}
 	dmp := diffmatchpatch.New()
 	a, b, lines := dmp.DiffLinesToChars(base, edited)
 	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
@@ -143,6 +152,20 @@ func splice(orig, base, edited string) string {
 		}
 	}
 	return out.String()
+}
+
+func indent(line string) string { return line[:len(line)-len(strings.TrimLeft(line, " \t"))] }
+
+// sameYAML reports whether two front matters read as the same YAML: the
+// last guard that splicing kept the meaning of the edit.
+func sameYAML(a, b string) bool {
+	var na, nb yaml.Node
+	if yaml.Unmarshal([]byte(a), &na) != nil || yaml.Unmarshal([]byte(b), &nb) != nil || len(na.Content) != 1 || len(nb.Content) != 1 {
+		return false
+	}
+	ea, errA := encodeFront(na.Content[0])
+	eb, errB := encodeFront(nb.Content[0])
+	return errA == nil && errB == nil && ea == eb
 }
 
 // splitLines splits text after each line break, keeping the breaks (and a
