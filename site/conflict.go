@@ -22,6 +22,9 @@ type conflictData struct {
 	Deleted       bool
 	Last          *gitstore.Commit
 	Yours         string
+	// Attachment is set for a file that is not a record (a photo): no
+	// text to show or merge, only that the name is taken.
+	Attachment bool
 	// Merged is the automatic merge: Clean when the changes do not
 	// overlap; else it holds conflict markers around each overlap.
 	HasMerge  bool
@@ -48,12 +51,18 @@ type changeView struct {
 // merge when the changes do not overlap, and the text typed in a text area
 // that saves again on the new version (posting to the text editor). Any
 // handler whose Save returns a *SaveConflict answers with it; message is
-// the commit message to keep.
+// the commit message to keep. A conflict on an attachment (c.Path is not a
+// record: a photo whose name someone else took) only says so: a form that
+// saved a record with it should show itself again with what was typed.
 func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, c *SaveConflict, message string) error {
 	d := conflictData{
 		Path: c.Path, Title: c.Path, Action: sourceURL(c.Path), Message: message,
 		Theirs: string(c.Theirs), TheirsVersion: c.TheirsVersion, Deleted: c.Theirs == nil,
 		Yours: string(c.Yours),
+	}
+	if archive.PlaceOf(c.Path).Kind == "" && c.Path != archive.SettingsFile {
+		d.Attachment, d.Theirs, d.Yours = true, "", ""
+		return s.render(w, r, http.StatusConflict, "conflict", "edit.conflict.title", d, d.Title)
 	}
 	s.viewOf(r).audited(archive.CustomerOf(c.Path), c.Path) // theirs is shown: a read
 	if rec := s.live.Snapshot().Record(c.Path); rec != nil {
