@@ -180,6 +180,9 @@ type conflictFile struct {
 	Theirs string
 	Gone   bool // the remote deleted the file
 	Hidden bool // nothing of it is visible to the viewer
+	// Editor is the text editor's address when the viewer may edit the
+	// file: the way to save their version again, on top of the remote's.
+	Editor string
 }
 
 func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) error {
@@ -201,6 +204,9 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request) error {
 			// Both versions are shown: a restricted customer's file read
 			// here is a read like any other, and goes to the audit log.
 			v.audited(archive.CustomerOf(p), p)
+			if v.policy.CanEditFolder(v.Viewer, v.live.Customer(archive.CustomerOf(p)), p) {
+				f.Editor = "/source/" + escapePath(p)
+			}
 			ours, err := s.Store.ReadFile(c.Commit.Hash, p)
 			if err == nil {
 				if text, ok := v.text(p, ours.Data); ok {

@@ -179,6 +179,12 @@ func TestSyncConflictsFollowAccess(t *testing.T) {
 	if strings.Count(res.Body, `class="pre"`) < 4 {
 		t.Error("both versions of each file are not shown")
 	}
+	if !strings.Contains(res.Body, `href="/source/customers/mz-gongan/devices.md"`) {
+		t.Error("no link to the editor for a technician who may edit the file")
+	}
+	if res := ts.get(t, "marketing", "/sync"); !strings.Contains(res.Body, "mz-school/customer.md") || strings.Contains(res.Body, `href="/source/`) {
+		t.Error("marketing should see the open customer's conflict, without the editor it may not use")
+	}
 
 	post := func(viewer string) response {
 		req := httptest.NewRequest("POST", "/sync/conflicts/"+ts.First+"/dismiss", nil)
