@@ -426,7 +426,12 @@ func (s *Server) fillEditPage(r *http.Request, page *editPage, folder *archive.F
 	page.Fields = b.fields(archive.Schema(page.Kind), edit.Prefix, "")
 	page.F = fieldMap(page.Fields)
 	if page.Kind == archive.KindVisit {
-		page.Devices = deviceChoices(folder, page.F["devices"].Value, values["f.devices"])
+		// The labels come from the devices as this viewer may see them.
+		var seen *archive.Folder
+		if folder != nil {
+			seen = v.policy.Folder(v.Viewer, folder)
+		}
+		page.Devices = deviceChoices(seen, page.F["devices"].Value, values["f.devices"])
 		if posted != nil {
 			// The standard's warnings of what was just posted.
 			if vis := archive.Parse("customers/x/visits/x.md", content).AsVisit(); vis != nil {
@@ -726,7 +731,8 @@ func (s *Server) handleSaved(w http.ResponseWriter, r *http.Request) error {
 			page.Warnings = append(page.Warnings, pr.Message)
 		}
 	}
-	if vis := rec.AsVisit(); vis != nil {
+	if vis := rec.AsVisit(); vis != nil && page.CanEdit {
+		// Only for who may edit it: a redacted visit would look incomplete.
 		page.Findings = findings(standard.CheckVisit(vis), s.lang(r))
 	}
 	return s.renderWith(w, r, http.StatusOK, "saved", layoutData{Title: cat.T("form.saved"), Data: page})

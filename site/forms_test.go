@@ -486,3 +486,27 @@ func TestFilesSniffed(t *testing.T) {
 		t.Errorf("fake png served as %d %v", res.StatusCode, res.Header)
 	}
 }
+
+// The visit form's device picker shows the devices as the viewer may see
+// them: a field hidden from their role is not in the labels.
+func TestVisitFormHidesHiddenFields(t *testing.T) {
+	ts := newServer(t, options{})
+	settings := string(ts.current(t, "dangan.yaml").Data) + "  technician:\n    hide: [devices.location]\n"
+	ts.push(t, "dangan.yaml", settings)
+	if err := ts.Site.Live().Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res := ts.get(t, "liqiang", "/customers/mz-renmin-hospital/visits/new")
+	if res.StatusCode != 200 {
+		t.Fatalf("visit form: %d", res.StatusCode)
+	}
+	if strings.Contains(res.Body, "门诊楼3F机房") {
+		t.Error("the device picker shows a location hidden from technicians")
+	}
+	if !strings.Contains(res.Body, "core-sw-1") {
+		t.Error("the device picker lost the devices")
+	}
+	if res := ts.get(t, "liqiang", "/edit/customers/mz-renmin-hospital/devices.md"); res.StatusCode != 403 {
+		t.Errorf("devices with a hidden field editable: %d", res.StatusCode)
+	}
+}
