@@ -202,7 +202,7 @@ func (s *Syncer) Sync(ctx context.Context) error {
 			return err
 		}
 		s.reached()
-		push, err := s.integrate(ctx)
+		push, err := s.integrate(ctx, have)
 		if err != nil {
 			s.failed(err)
 			return err
@@ -235,7 +235,9 @@ func (s *Syncer) Sync(ctx context.Context) error {
 
 // integrate brings the local branch and the fetched remote branch together
 // and returns the commit to push, or "" when the remote has everything.
-func (s *Syncer) integrate(ctx context.Context) (string, error) {
+// seen is where the remote branch was before this fetch: every local
+// commit it contains had reached the remote once.
+func (s *Syncer) integrate(ctx context.Context, seen string) (string, error) {
 	branch := s.repo.BranchRef()
 	for range maxRounds {
 		local, err := s.repo.Head()
@@ -260,6 +262,39 @@ func (s *Syncer) integrate(ctx context.Context) (string, error) {
 		base, err := s.repo.MergeBase(local, theirs)
 		if err != nil {
 			return "", fmt.Errorf("compare local %.10s with remote %.10s: %w", local, theirs, err)
+		}
+		// Someone rewrote the remote branch (git push --force): what was
+		// there before is not an ancestor of it any more. The remote is the
+		// source of truth: commits that had reached it and were dropped
+		// stay dropped; only the saves never pushed are kept, replayed on
+		// the new history.
+		if seen != "" && seen != theirs {
+			if sb, err := s.repo.MergeBase(seen, theirs); err == nil && sb != seen {
+				ours, err := s.repo.MergeBase(local, seen)
+				if err != nil {
+					return "", err
+				}
+				s.opts.Logger.Warn("the remote branch was rewritten (a force push): following it", "was", short(seen), "now", short(theirs))
+				if ours == local || ours == "" {
+					base = local // nothing unpushed: just follow
+				} else {
+					base = ours
+					if base == theirs {
+						return local, nil
+					}
+					tip, err := s.rebase(ctx, local, theirs, base)
+					if err != nil {
+						return "", err
+					}
+					if err := s.move(branch, local, tip); err != nil {
+						continue
+					}
+					if tip == theirs {
+						return "", nil
+					}
+					return tip, nil
+				}
+			}
 		}
 		switch base {
 		case theirs:

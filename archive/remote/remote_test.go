@@ -600,3 +600,40 @@ func TestSavesDuringSync(t *testing.T) {
 	}
 	fsck(t, gs.Dir, a.repo.CommonDir(), b.repo.CommonDir())
 }
+
+// TestForcePushFollowed: when someone rewrites the remote branch, replicas
+// follow it. What had reached the remote and was dropped stays dropped
+// (not pushed back); saves never pushed are kept on top of the new history.
+func TestForcePushFollowed(t *testing.T) {
+	gs := newGitServer(t)
+	person := gs.seed(t, map[string]string{"customers/c1/customer.md": "---\nname: 一号\n---\n"})
+	seed := run(t, person, "rev-parse", "HEAD")
+	a, b := newReplica(t, gs, "A"), newReplica(t, gs, "B")
+	a.save(t, "customers/c1/notes/mistake.md", "pushed, then removed by an admin\n")
+	a.mustSync(t)
+	b.mustSync(t)
+
+	// The admin takes the mistake out of the history.
+	run(t, person, "push", "--quiet", "--force", "origin", seed+":refs/heads/main")
+	b.save(t, "customers/c1/notes/kept.md", "saved on B, never pushed before the rewrite\n")
+	a.mustSync(t) // nothing unpushed: follows the rewound branch
+	b.mustSync(t) // its save replayed on the rewound branch and pushed
+	a.mustSync(t)
+
+	server := run(t, gs.Dir, "rev-parse", "main")
+	for _, r := range []*replica{a, b} {
+		if h := head(t, r.repo); h != server {
+			t.Errorf("%s at %s, server at %s", r.name, h, server)
+		}
+		if _, err := r.repo.ReadFile("", "customers/c1/notes/mistake.md"); err == nil {
+			t.Errorf("%s still has the commit the admin removed", r.name)
+		}
+		if got := r.read(t, "customers/c1/notes/kept.md"); got != "saved on B, never pushed before the rewrite\n" {
+			t.Errorf("%s: B's unpushed save = %q", r.name, got)
+		}
+	}
+	if parent := run(t, gs.Dir, "rev-parse", "main~1"); parent != seed {
+		t.Errorf("server history: main~1 = %s, want the rewound %s", parent, seed)
+	}
+	fsck(t, gs.Dir, a.repo.CommonDir(), b.repo.CommonDir())
+}
