@@ -436,16 +436,20 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 		_, err := cl.get(ctx, searchPath(qs[i].Text))
 		return err
 	})
-	var sMed, sP90, sP99 []float64
+	var sMed, sP90, sP99, sCPU []float64
 	errs := 0
 	var firstErr error
 	for r := range c.Reps {
+		cpu0 := srv.cpu()
 		p := concurrently(ctx, len(qs), c.Clients, 10*time.Minute, func(ctx context.Context, i int) error {
 			_, err := cl.get(ctx, searchPath(qs[i].Text))
 			return err
 		})
 		s.logf("  search pass %d: %d queries in %.1f s, %d errors", r+1, p.done, p.elapsed.Seconds(), p.errors)
 		sMed, sP90, sP99 = append(sMed, median(p.lat)), append(sP90, quantile(p.lat, 0.9)), append(sP99, quantile(p.lat, 0.99))
+		if p.done > 0 {
+			sCPU = append(sCPU, ms(srv.cpu()-cpu0)/float64(p.done))
+		}
 		errs += p.errors
 		if firstErr == nil {
 			firstErr = p.firstErr
@@ -457,7 +461,8 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 		errFig.Note = "first: " + firstErr.Error()
 	}
 	s.add(n, "search", runs(label+", median", "ms", sMed, below(10)), runs(label+", p90", "ms", sP90, nil),
-		runs(label+", p99", "ms", sP99, below(50)), errFig)
+		runs(label+", p99", "ms", sP99, below(50)), errFig,
+		runs("search: server CPU per search page (user+system)", "ms", sCPU, nil))
 
 	// Customer pages over HTTP (diagrams cached by a first round).
 	sample := customers[:min(len(customers), 200)]
@@ -465,19 +470,24 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 		_, err := cl.get(ctx, "/customers/"+sample[i])
 		return err
 	})
-	var pMed, pP99 []float64
+	var pMed, pP99, pCPU []float64
 	perrs := 0
 	for range c.Reps {
+		cpu0 := srv.cpu()
 		p := concurrently(ctx, 3*len(sample), c.Clients, 5*time.Minute, func(ctx context.Context, i int) error {
 			_, err := cl.get(ctx, "/customers/"+sample[i%len(sample)])
 			return err
 		})
 		pMed, pP99 = append(pMed, median(p.lat)), append(pP99, quantile(p.lat, 0.99))
+		if p.done > 0 {
+			pCPU = append(pCPU, ms(srv.cpu()-cpu0)/float64(p.done))
+		}
 		perrs += p.errors
 	}
 	s.add(n, "page", runs(fmt.Sprintf("customer page over HTTP, %d clients, median", c.Clients), "ms", pMed, nil),
 		runs(fmt.Sprintf("customer page over HTTP, %d clients, p99", c.Clients), "ms", pP99, nil),
-		runs("customer page over HTTP: errors", "", []float64{float64(perrs)}, below(1)))
+		runs("customer page over HTTP: errors", "", []float64{float64(perrs)}, below(1)),
+		runs("customer page: server CPU per page (user+system)", "ms", pCPU, nil))
 	if err := srv.stop(); err != nil {
 		s.logf("stop dangan serve: %v", err)
 	}

@@ -138,6 +138,28 @@ func (c *child) rss() (now, peak float64) {
 	return now, peak
 }
 
+// cpu is the CPU time the child has used so far (user and system), from
+// /proc (Linux); zero when unknown. Per request, it does not depend on
+// how busy the machine is the way wall-clock latency does.
+func (c *child) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
 // stop interrupts the server (it shuts down and writes its profile) and
 // waits for it.
 func (c *child) stop() error {
