@@ -10,8 +10,9 @@ import (
 )
 
 // handleLeadExport writes the leads of the board's current filter, all of
-// them (not one page), as a workbook or CSV made by archive/leads'
-// exporters, redacted for the viewer like the board.
+// them (not one page), as a workbook, CSV or JSON (the shape of `dangan
+// leads --format json`) made by archive/leads' exporters, redacted for the
+// viewer like the board.
 func (s *Server) handleLeadExport(format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v := s.viewOf(r)
@@ -29,6 +30,8 @@ func (s *Server) handleLeadExport(format string) handlerFunc {
 		switch format {
 		case "xlsx":
 			write, ctype = leads.WriteXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		case "json":
+			write, ctype = leads.WriteJSON, "application/json; charset=utf-8"
 		default:
 			write, ctype = leads.WriteCSV, "text/csv; charset=utf-8"
 		}

@@ -3,6 +3,7 @@ package site_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -19,6 +20,21 @@ func rowsOf(t *testing.T, format string, res response) [][]string {
 	}
 	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, "."+format) {
 		t.Errorf("%s export: Content-Disposition %q", format, cd)
+	}
+	if format == "json" {
+		var ls []struct {
+			ID, Customer, Summary string
+			Evidence              []map[string]any
+		}
+		if err := json.Unmarshal([]byte(res.Body), &ls); err != nil {
+			t.Fatalf("JSON does not read back: %v", err)
+		}
+		rows := [][]string{{"header"}}
+		for _, l := range ls {
+			ev, _ := json.Marshal(l.Evidence)
+			rows = append(rows, []string{l.ID, l.Customer, l.Summary, string(ev)})
+		}
+		return rows
 	}
 	if format == "csv" {
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body, "\uFEFF"))).ReadAll()
@@ -55,7 +71,7 @@ func TestLeadExports(t *testing.T) {
 		{"marketing", "industry=医疗卫生", false},
 	} {
 		ids, _ := boardLeads(t, ts.get(t, tt.viewer, "/leads?"+tt.query))
-		for _, format := range []string{"csv", "xlsx"} {
+		for _, format := range []string{"csv", "xlsx", "json"} {
 			res := ts.get(t, tt.viewer, "/leads/export."+format+"?"+tt.query)
 			rows := rowsOf(t, format, res)
 			if len(rows) != len(ids)+1 {

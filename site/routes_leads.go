@@ -8,6 +8,7 @@ func (s *Server) leadRoutes(app *http.ServeMux) {
 	app.HandleFunc("POST /leads/{id}/status", s.page(s.handleLeadStatus))
 	app.HandleFunc("GET /leads/export.csv", s.page(s.handleLeadExport("csv")))
 	app.HandleFunc("GET /leads/export.xlsx", s.page(s.handleLeadExport("xlsx")))
+	app.HandleFunc("GET /leads/export.json", s.page(s.handleLeadExport("json")))
 	app.HandleFunc("GET /leads/feed.atom", s.page(s.handleLeadFeed))
 	app.HandleFunc("GET /health", s.page(s.handleHealthPage))
 	app.HandleFunc("GET /dashboard", s.page(s.handleDashboard))
