@@ -32,7 +32,24 @@ var ErrRejected = errors.New("the remote branch moved")
 
 type gitCmd struct {
 	bin string
-	dir string // the clone, or "" for commands that make one
+	dir string   // the clone, or "" for commands that make one
+	env []string // added to the environment of every command
+}
+
+// newGitCmd runs bin in dir. ssh runs in batch mode (a host key not yet
+// known, or a key that wants a passphrase, is an error, not a question on a
+// terminal nobody watches), unless the person set their own ssh command
+// (GIT_SSH_COMMAND or core.sshCommand), which is then left alone.
+func newGitCmd(ctx context.Context, bin, dir string) gitCmd {
+	g := gitCmd{bin: bin, dir: dir}
+	if os.Getenv("GIT_SSH_COMMAND") != "" || os.Getenv("GIT_SSH") != "" {
+		return g
+	}
+	if own, _ := (gitCmd{bin: bin}).run(ctx, "config", "--get", "core.sshCommand"); strings.TrimSpace(own) != "" {
+		return g
+	}
+	g.env = []string{"GIT_SSH_COMMAND=ssh -o BatchMode=yes"}
+	return g
 }
 
 func (g gitCmd) run(ctx context.Context, args ...string) (string, error) {
@@ -43,12 +60,9 @@ func (g gitCmd) run(ctx context.Context, args ...string) (string, error) {
 		args = append([]string{"-C", g.dir}, args...)
 	}
 	cmd := exec.CommandContext(ctx, g.bin, args...)
-	// Never wait for a password on a terminal nobody watches; never let a
-	// technician's global hooks or templates change the clone.
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=", "SSH_ASKPASS=", "GCM_INTERACTIVE=never", "LC_ALL=C")
-	if os.Getenv("GIT_SSH_COMMAND") == "" {
-		cmd.Env = append(cmd.Env, "GIT_SSH_COMMAND=ssh -o BatchMode=yes")
-	}
+	// Never wait for a password on a terminal nobody watches.
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never", "LC_ALL=C")
+	cmd.Env = append(cmd.Env, g.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -71,7 +85,7 @@ func Clone(ctx context.Context, gitBin, rawURL, dir, branch string) error {
 		gitBin = "git"
 	}
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
-		g := gitCmd{bin: gitBin, dir: dir}
+		g := newGitCmd(ctx, gitBin, dir)
 		cur, _ := g.run(ctx, "config", "--get", "remote.origin.url")
 		if strings.TrimSpace(cur) != rawURL {
 			if _, err := g.run(ctx, "config", "remote.origin.url", rawURL); err != nil {
@@ -88,7 +102,7 @@ func Clone(ctx context.Context, gitBin, rawURL, dir, branch string) error {
 		return fmt.Errorf("clone %s: %w", Redact(rawURL), err)
 	}
 	defer os.RemoveAll(tmp)
-	g := gitCmd{bin: gitBin, dir: tmp}
+	g := newGitCmd(ctx, gitBin, tmp)
 	steps := [][]string{
 		{"init", "--quiet", "--bare"},
 		{"remote", "add", "origin", rawURL},

@@ -113,7 +113,7 @@ func New(repo *gitstore.Repo, o Options) *Syncer {
 	if o.Git == "" {
 		o.Git = "git"
 	}
-	s := &Syncer{repo: repo, opts: o, git: gitCmd{bin: o.Git, dir: repo.CommonDir()}, trigger: make(chan struct{}, 1)}
+	s := &Syncer{repo: repo, opts: o, git: newGitCmd(context.Background(), o.Git, repo.CommonDir()), trigger: make(chan struct{}, 1)}
 	s.st.URL, s.st.Branch = Redact(o.URL), repo.Branch()
 	s.refreshLocal()
 	return s
