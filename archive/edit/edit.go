@@ -48,6 +48,9 @@ type File struct {
 	root    *yaml.Node // its mapping
 	bodyOff int        // where the body starts in text
 	body    string
+	// where the YAML between the fences lies in text
+	frontStart, frontEnd int
+	ed                   *edits
 
 	frontChanged bool
 	bodyChanged  bool
@@ -78,6 +81,8 @@ func Open(content []byte) (*File, error) {
 	}
 	f.bodyOff = bodyOff
 	f.body = string(text[bodyOff:])
+	f.frontStart = bytes.Index(text, []byte("\n")) + 1
+	f.frontEnd = f.frontStart + len(front)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(front, &doc); err != nil {
 		return nil, fmt.Errorf("the front matter is not readable YAML (%v): edit the file as text", strings.TrimPrefix(err.Error(), "yaml: "))
@@ -156,7 +161,8 @@ func (f *File) SetBody(body string) {
 func (f *File) Changed() bool { return f.frontChanged || f.bodyChanged }
 
 // Bytes returns the file's new content. Parts nobody changed are the
-// original bytes; a changed front matter is written again by yaml.v3,
+// original bytes; changed values are replaced where they are written, and
+// a front matter whose keys or rows changed is written again by yaml.v3,
 // which keeps comments and order but not alignment of comments.
 func (f *File) Bytes() ([]byte, error) {
 	if !f.Changed() {
@@ -164,6 +170,12 @@ func (f *File) Bytes() ([]byte, error) {
 	}
 	var out bytes.Buffer
 	if f.frontChanged {
+		if front, ok := f.patched(); ok {
+			out.Write(f.text[:f.frontStart])
+			out.Write(front)
+			out.Write(f.text[f.frontEnd:f.bodyOff])
+			goto body
+		}
 		out.WriteString("---\n")
 		enc := yaml.NewEncoder(&out)
 		enc.SetIndent(2)
@@ -177,6 +189,7 @@ func (f *File) Bytes() ([]byte, error) {
 	} else {
 		out.Write(f.text[:f.bodyOff])
 	}
+body:
 	out.WriteString(f.body)
 	b := out.Bytes()
 	if f.crlf {
@@ -203,8 +216,9 @@ func (f *File) Apply(k archive.Kind, form url.Values) {
 		f.root = f.doc.Content[0]
 		f.bodyOff = 0
 		before := f.frontChanged
-		a := applier{form: form}
+		a := applier{form: form, ed: f.edits()}
 		a.fields(f.root, fields, Prefix, false)
+		f.ed.structural = true
 		if !a.changed {
 			f.doc, f.root, f.frontChanged = nil, nil, before
 			return
@@ -212,9 +226,16 @@ func (f *File) Apply(k archive.Kind, form url.Values) {
 		f.frontChanged = true
 		return
 	}
-	a := applier{form: form}
+	a := applier{form: form, ed: f.edits()}
 	a.fields(f.root, fields, Prefix, false)
 	f.frontChanged = f.frontChanged || a.changed
+}
+
+func (f *File) edits() *edits {
+	if f.ed == nil {
+		f.ed = &edits{}
+	}
+	return f.ed
 }
 
 // carries reports whether a form has any value for the fields.
@@ -232,7 +253,24 @@ func carries(form url.Values, fields []archive.Field, prefix string) bool {
 type applier struct {
 	form    url.Values
 	changed bool
+	ed      *edits
 }
+
+// edits is what an Apply changed, so that Bytes can patch the original
+// text when only values changed, and write the YAML again otherwise.
+type edits struct {
+	patches    []patch
+	structural bool // keys added or removed, rows moved: write it all again
+}
+
+// patch is one scalar value replaced in place.
+type patch struct {
+	line, col int // of the old value, as yaml.v3 counts them (1-based, runes)
+	old, new  *yaml.Node
+}
+
+// sub is an applier for a nested mapping, sharing the record of edits.
+func (a *applier) sub() applier { return applier{form: a.form, ed: a.ed} }
 
 // value returns the last value posted for a key (checkboxes post a hidden
 // default first), made valid UTF-8.
@@ -400,7 +438,7 @@ func (a *applier) mapping(m *yaml.Node, fd archive.Field, key string, order []st
 		return
 	}
 	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-	sub := applier{form: a.form}
+	sub := a.sub()
 	sub.fields(n, fd.Fields, key+".", true)
 	if len(n.Content) == 0 {
 		if old != nil {
@@ -442,9 +480,10 @@ func (a *applier) rows(m *yaml.Node, fd archive.Field, key string, order []strin
 		if orig >= 0 {
 			used[orig] = true
 			row := oldRows[orig]
-			sub := applier{form: a.form}
+			sub := a.sub()
 			sub.fields(row, fd.Fields, rk, false)
-			changed = changed || sub.changed || orig != len(rows)
+			a.changed = a.changed || sub.changed
+			changed = changed || orig != len(rows)
 			rows = append(rows, row)
 			continue
 		}
@@ -452,7 +491,7 @@ func (a *applier) rows(m *yaml.Node, fd archive.Field, key string, order []strin
 		if flow {
 			row.Style = yaml.FlowStyle
 		}
-		sub := applier{form: a.form}
+		sub := a.sub()
 		sub.fields(row, fd.Fields, rk, true)
 		if len(row.Content) == 0 {
 			continue // the blank row a form offers for adding
@@ -464,7 +503,7 @@ func (a *applier) rows(m *yaml.Node, fd archive.Field, key string, order []strin
 		changed = true
 	}
 	if !changed {
-		return
+		return // values changed inside rows that stayed where they were, if any
 	}
 	if len(rows) == 0 {
 		a.remove(m, fd.Key)
@@ -509,10 +548,17 @@ func (a *applier) set(m *yaml.Node, key string, v *yaml.Node, order []string) {
 	a.changed = true
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
+			old := m.Content[i+1]
+			if old.Kind == yaml.ScalarNode && v.Kind == yaml.ScalarNode && v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && a.ed != nil {
+				a.ed.patches = append(a.ed.patches, patch{line: old.Line, col: old.Column, old: old, new: v})
+			} else {
+				a.structural()
+			}
 			m.Content[i+1] = v
 			return
 		}
 	}
+	a.structural()
 	k := str(key)
 	at := len(m.Content)
 	mine := slices.Index(order, key)
@@ -544,10 +590,17 @@ func (a *applier) set(m *yaml.Node, key string, v *yaml.Node, order []string) {
 func (a *applier) remove(m *yaml.Node, key string) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
+			a.structural()
 			m.Content = slices.Delete(m.Content, i, i+2)
 			a.changed = true
 			return
 		}
+	}
+}
+
+func (a *applier) structural() {
+	if a.ed != nil {
+		a.ed.structural = true
 	}
 }
 

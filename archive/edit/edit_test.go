@@ -153,6 +153,16 @@ var edits = []struct {
 			v.Set("f.rescheduled.reason", "客户要求: 改到上午")
 		}, nil,
 		[]string{"no_answer: {waited: 12, note_left: true}", "consent: false", "devices: [core-sw-1, fw-1]", "arrived: 2026-11-20T08:50\n", "reason: '客户要求: 改到上午'", "# resolved | follow_up | escalated | no_answer"}},
+	{"values patched where they are written", "format-2026-11-20-repair.md",
+		func(v url.Values) {
+			v.Set("f.satisfaction", "neutral")
+			v.Set("f.rescheduled.reason", "客户要求: 改到上午")
+			v.Set("f.type", "inspection")
+		}, nil,
+		[]string{"type: inspection                  # install | repair", "rescheduled: {notified: 2026-11-19T15:00, from: 2026-11-19T14:00, reason: '客户要求: 改到上午'}", "satisfaction: neutral       # from the survey form", "outcome: escalated            # resolved"}},
+	{"a value after Chinese text on its line", "format-customer.md",
+		func(v url.Values) { v.Set("f.contacts.0.phone", "13911112222"); v.Set("f.contract.end", "2028-02-29") }, nil,
+		[]string{`  - {name: 刘主任, role: 信息科主任, phone: "13911112222"}`, "contract: {id: MZ-2021-0042, start: 2021-03-01, end: 2028-02-29}"}},
 	{"body only", "odd-devices.md", func(url.Values) {},
 		func(b string) string { return b + "新增一行。\n" },
 		[]string{"---\n# Devices checked by hand; keep this comment.\nkind: devices\nreviewed: 2026-10-12\nowner_note: 李强负责      # unknown key, kept\n", "新增一行。"}},

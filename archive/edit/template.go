@@ -130,7 +130,7 @@ func SetLeadStatuses(content []byte, status map[int]string) ([]byte, error) {
 		if i < 0 || i >= len(seq.Content) || seq.Content[i].Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("leads.md has no lead number %d", i+1)
 		}
-		a := applier{}
+		a := applier{ed: f.edits()}
 		a.setScalar(seq.Content[i], fd, s, []string{"id", "date", "need", "product", "noted_by", "status"})
 		f.frontChanged = f.frontChanged || a.changed
 	}
