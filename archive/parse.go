@@ -208,8 +208,13 @@ func (pr *parser) decode(front []byte, place Place) {
 		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[3]
+			if strings.HasPrefix(msg, "did not find expected") && msg != "did not find expected node content" {
+				// yaml.v3 reports these parser errors at the line of the
+				// construct left open, counting from zero: point at it.
+				line++
+			}
 		}
-		pr.errAt(line+frontLine, col, "YAML syntax error: %s", msg)
+		pr.errAt(line+frontLine, col, "YAML syntax error: %s", phrase(msg))
 		return
 	}
 	if len(doc.Content) == 0 {

@@ -64,6 +64,18 @@ var zhProblems = map[string]string{
 	"%s visit without a follow_up date: the standard wants a new appointment": "结果为 %s 的上门记录缺少跟进日期（follow_up）：规范要求重新预约",
 	"unknown satisfaction %q; use one of %s":                                  "未知满意度 %q；请用 %s 之一",
 
+	// yaml.v3's syntax errors, the common ones.
+	"did not find expected ',' or ']'":                "缺少 ',' 或 ']'：这一行开始的方括号没有闭合",
+	"did not find expected ',' or '}'":                "缺少 ',' 或 '}'：这一行开始的花括号没有闭合",
+	"did not find expected '-' indicator":             "这一行开始的列表中，有一行缩进不一致：列表项要以 '-' 开头并对齐",
+	"did not find expected key":                       "这一行的缩进与上面的键不一致",
+	"did not find expected node content":              "缺少内容",
+	"mapping values are not allowed in this context":  "这里不能再写“键: 值”：值里有冒号时请加引号",
+	"could not find expected ':'":                     "缺少 ':'",
+	"found unexpected end of stream":                  "文件头意外结束：引号没有闭合？",
+	"found character that cannot start any token":     "有不能出现在开头的字符（例如制表符：YAML 只能用空格缩进）",
+	"found a tab character that violates indentation": "缩进里有制表符：YAML 只能用空格缩进",
+
 	// Phrases.
 	"a list":                         "列表",
 	"a mapping (key: value)":         "“键: 值”映射",

@@ -92,3 +92,25 @@ func TestProblemsInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLSyntaxLines: a syntax error points at the line to fix (yaml.v3
+// counts some of its lines from zero).
+func TestYAMLSyntaxLines(t *testing.T) {
+	tests := []struct {
+		content string
+		line    int
+		zh      string
+	}{
+		{"---\nkind: devices\ndevices:\n  - {id: a, vendor: [x\n---\n", 4, "方括号没有闭合"},
+		{"---\nkind: devices\ndevices:\n  - {id: a, vendor: x\n---\n", 4, "花括号没有闭合"},
+		{"---\nkind: devices\na:\n  b: 1\n c: 2\n---\n", 5, "缩进"},
+		{"---\nkind: devices\nfoo: bar: baz\n---\n", 3, "加引号"},
+		{"---\nkind: customer\nname: x\ncontacts: [\n---\n", 4, "缺少内容"},
+	}
+	for _, tt := range tests {
+		ps := Parse("customers/x/devices.md", []byte(tt.content)).Problems
+		if len(ps) != 1 || ps[0].Line != tt.line || !strings.Contains(ps[0].Chinese, tt.zh) {
+			t.Errorf("Parse(%q) = %v, want one problem on line %d saying %q", tt.content, ps, tt.line, tt.zh)
+		}
+	}
+}
