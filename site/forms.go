@@ -253,16 +253,17 @@ type editPage struct {
 	PreviewDir string
 	Upload     bool
 	// After a refused save.
-	Invalid   bool
-	Problems  []archive.Problem // those not shown beside a field
-	fieldErrs map[string][]string
-	Uploaded  bool           // an image was attached: it must be attached again
-	Findings  []finding      // the standard's, for visits
-	Devices   []deviceChoice // a visit's devices to pick from
-	Rules     []standard.Rule
-	RuleTexts []ruleText // the standard's rules in the page's language, for live warnings
-	Marketing bool       // only lead statuses
-	Leads     []leadStatusRow
+	Invalid      bool
+	Problems     []archive.Problem // those not shown beside a field
+	fieldErrs    map[string][]string
+	Uploaded     bool           // an image was attached: it must be attached again
+	Findings     []finding      // the standard's, for visits
+	Devices      []deviceChoice // a visit's devices to pick from
+	Rules        []standard.Rule
+	RuleTexts    []ruleText // the standard's rules in the page's language, for live warnings
+	FiveExplicit bool       // unticked five items are written as false
+	Marketing    bool       // only lead statuses
+	Leads        []leadStatusRow
 	// New customer.
 	CustomerIDValue string
 	IDError         string
@@ -426,6 +427,13 @@ func (s *Server) fillEditPage(r *http.Request, page *editPage, folder *archive.F
 	page.Fields = b.fields(archive.Schema(page.Kind), edit.Prefix, "")
 	page.F = fieldMap(page.Fields)
 	if page.Kind == archive.KindVisit {
+		// The five items are always recorded on a new visit (unticked means
+		// not carried); on an old visit that never recorded them, only when
+		// one is ticked, so an untouched save changes nothing.
+		page.FiveExplicit = page.Version == ""
+		for _, fd := range page.F["five_ones"].Fields {
+			page.FiveExplicit = page.FiveExplicit || fd.Value != ""
+		}
 		// The labels come from the devices as this viewer may see them.
 		var seen *archive.Folder
 		if folder != nil {

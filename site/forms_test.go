@@ -510,3 +510,28 @@ func TestVisitFormHidesHiddenFields(t *testing.T) {
 		t.Errorf("devices with a hidden field editable: %d", res.StatusCode)
 	}
 }
+
+// An old visit that never recorded the five items is not given them by an
+// untouched save.
+func TestVisitFormLeavesUnrecordedAlone(t *testing.T) {
+	ts := newServer(t, options{})
+	const p = "customers/mz-renmin-hospital/visits/2026-05-01-survey.md"
+	old := "---\nkind: visit\ntype: survey\ntechnician: liqiang\n---\n回访。\n"
+	ts.push(t, p, old)
+	if err := ts.Site.Live().Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	action, v := formOf(t, ts.get(t, "liqiang", "/edit/"+p))
+	if res := ts.post(t, "liqiang", action, v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if got := string(ts.current(t, p).Data); got != old {
+		t.Errorf("untouched save changed the visit:\n%s", got)
+	}
+	_, v = formOf(t, ts.get(t, "liqiang", "/edit/"+p))
+	v.Add("f.five_ones.mat", "true")
+	ts.post(t, "liqiang", action, v)
+	if got := string(ts.current(t, p).Data); !strings.Contains(got, "five_ones: {mat: true}") {
+		t.Errorf("ticking one item:\n%s", got)
+	}
+}
