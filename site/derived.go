@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -44,7 +45,7 @@ func (d *derived[T]) get(ctx context.Context, group, key string, compute func(co
 		d.mu.Unlock()
 		// The computation belongs to the cache, not to the request that
 		// happened to start it: a closed browser tab must not waste it.
-		e.val, e.err = compute(context.WithoutCancel(ctx))
+		e.val, e.err = safely(context.WithoutCancel(ctx), compute)
 		close(e.done)
 		d.mu.Lock()
 		if e.err != nil {
@@ -128,4 +129,15 @@ func (d *derived[T]) drop(key string) {
 			delete(d.newest, g)
 		}
 	}
+}
+
+// safely runs compute, turning a panic into an error: a waiter must never
+// wait for a computation that died.
+func safely[T any](ctx context.Context, compute func(context.Context) (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("derive: panic: %v", p)
+		}
+	}()
+	return compute(ctx)
 }

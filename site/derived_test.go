@@ -94,3 +94,13 @@ func TestDerivedEvicts(t *testing.T) {
 		t.Errorf("newest entry evicted")
 	}
 }
+
+func TestDerivedPanicIsAnError(t *testing.T) {
+	d := newDerived[int](4)
+	if _, err := d.get(context.Background(), "g", "k", func(context.Context) (int, error) { panic("boom") }); err == nil {
+		t.Fatal("a panicking computation returned no error")
+	}
+	if v, err := d.get(context.Background(), "g", "k", func(context.Context) (int, error) { return 1, nil }); v != 1 || err != nil {
+		t.Fatalf("after a panic: %d %v", v, err)
+	}
+}
