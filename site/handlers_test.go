@@ -393,3 +393,17 @@ func TestXSSInQueryIsEscaped(t *testing.T) {
 		t.Errorf("search box value = %q", v)
 	}
 }
+
+func TestFavicon(t *testing.T) {
+	ts := newServer(t, options{})
+	res := ts.get(t, "", "/favicon.ico")
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/static/favicon.svg" {
+		t.Fatalf("/favicon.ico: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if svg := ts.get(t, "", "/static/favicon.svg"); svg.StatusCode != 200 || !strings.HasPrefix(svg.Header.Get("Content-Type"), "image/svg+xml") {
+		t.Errorf("favicon.svg: %d %q", svg.StatusCode, svg.Header.Get("Content-Type"))
+	}
+	if page := ts.get(t, "", "/"); len(findAll(page.Doc, `link[rel=icon]`)) != 1 {
+		t.Errorf("the layout declares no icon")
+	}
+}

@@ -42,6 +42,8 @@ func (s *Server) Handler() http.Handler {
 	root := http.NewServeMux()
 	root.Handle("GET /static/", s.staticHandler())
 	root.HandleFunc("GET /healthz", s.handleHealth)
+	// Browsers and feed readers ask for /favicon.ico on their own.
+	root.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	s.rootRoutes(root) // outside authentication: webhooks with their own secret
 	root.Handle("/", inner)
 
