@@ -13,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/demo"
 	"github.com/dangan-archive/dangan/archive/edit"
 )
 
@@ -294,5 +295,44 @@ func BenchmarkApply(b *testing.B) {
 		if _, err := f.Bytes(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Every record of a generated demo archive goes through its own form
+// unchanged.
+func TestRoundTripDemoArchive(t *testing.T) {
+	files := map[string][]byte{}
+	err := demo.Generate(demo.Options{Customers: 8, Seed: 3}, func(c demo.Commit) error {
+		for _, f := range c.Files {
+			files[f.Path] = f.Data
+		}
+		for _, p := range c.Deleted {
+			delete(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for p, data := range files {
+		k := archive.PlaceOf(p).Kind
+		if k == "" {
+			continue
+		}
+		f, err := edit.Open(data)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		f.Apply(k, f.Values(k))
+		f.SetBody(post(f.Body()))
+		if got, _ := f.Bytes(); f.Changed() || !bytes.Equal(got, data) {
+			t.Errorf("%s changed by its own form:\n%s", p, cmp.Diff(string(data), string(got)))
+		}
+		n++
+	}
+	if n < 50 {
+		t.Errorf("only %d records round-tripped", n)
 	}
 }
