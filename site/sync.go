@@ -101,6 +101,10 @@ func hookAuthorized(secret string, h http.Header, body []byte) bool {
 	return false
 }
 
+// pendingQuiet is how long saves may wait for their push, with the git
+// server answering, before the banner mentions them.
+const pendingQuiet = 15 * time.Second
+
 // syncBanner is the line every page shows while the archive is not in step
 // with its git server. Counts only, and conflicts only those the viewer
 // may see: the banner is on every page.
@@ -121,6 +125,11 @@ func (s *Server) syncBanner(r *http.Request) *syncBanner {
 	}
 	st := s.Remote.Status()
 	b := &syncBanner{Pending: st.Pending, Unreachable: st.UnreachableSince, Conflicts: len(visibleConflicts(v, st.Conflicts))}
+	// A save is pushed within a second or so: the page shown right after
+	// it need not alarm anyone. Saves still waiting later are worth a word.
+	if st.UnreachableSince.IsZero() && !st.PendingSince.IsZero() && s.Now().Sub(st.PendingSince) < pendingQuiet {
+		b.Pending = 0
+	}
 	b.Failed = st.LastError != "" && st.UnreachableSince.IsZero()
 	if b.Pending == 0 && b.Unreachable.IsZero() && b.Conflicts == 0 && !b.Failed {
 		return nil

@@ -113,6 +113,15 @@ func TestSyncBannerAndHealth(t *testing.T) {
 	if res := ts.get(t, "admin", "/"); strings.Contains(res.Body, "sync-banner") {
 		t.Error("banner shown while in sync")
 	}
+	// A save just made, its push under way: no alarm yet.
+	fr.st.Pending, fr.st.PendingSince = 1, today.Add(-2*time.Second)
+	if res := ts.get(t, "admin", "/"); strings.Contains(res.Body, "sync-banner") {
+		t.Error("banner shown for a save whose push is under way")
+	}
+	fr.st.PendingSince = today.Add(-time.Minute)
+	if res := ts.get(t, "admin", "/"); !strings.Contains(res.Body, "1 次保存等待推送") {
+		t.Error("no banner for a save waiting a minute with the server answering")
+	}
 	fr.st.Pending, fr.st.UnreachableSince, fr.st.LastError = 3, time.Date(2026, 11, 25, 8, 30, 0, 0, cst), "git ls-remote: fatal: unable to access 'https://git.example.cn/': Could not resolve host"
 	res := ts.get(t, "liqiang", "/")
 	for _, want := range []string{"sync-banner", "3 次保存等待推送", "无法连接 git 服务器", `href="/sync"`} {

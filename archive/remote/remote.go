@@ -70,8 +70,10 @@ type Status struct {
 	Branch string
 	Head   string // the local branch
 	Remote string // the remote branch as last seen
-	// Pending counts the local commits (saves) the remote has not got.
-	Pending int
+	// Pending counts the local commits (saves) the remote has not got;
+	// PendingSince is when that count last went up from zero.
+	Pending      int
+	PendingSince time.Time
 	// LastContact is when the remote last answered a fetch or push.
 	LastContact time.Time
 	// UnreachableSince is when the remote stopped answering; zero while it
@@ -498,6 +500,12 @@ func (s *Syncer) refreshLocal() {
 	conflicts := s.conflicts()
 	s.stMu.Lock()
 	defer s.stMu.Unlock()
+	switch {
+	case pending == 0:
+		s.st.PendingSince = time.Time{}
+	case s.st.Pending == 0 || s.st.PendingSince.IsZero():
+		s.st.PendingSince = s.opts.Now()
+	}
 	s.st.Head, s.st.Remote, s.st.Pending, s.st.Conflicts = local, theirs, pending, conflicts
 }
 

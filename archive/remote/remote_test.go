@@ -264,7 +264,7 @@ func TestReplicas(t *testing.T) {
 		t.Fatal("sync with the server stopped: no error")
 	}
 	st := a.sync.Status()
-	if st.Pending != 2 || st.UnreachableSince.IsZero() || st.InSync() {
+	if st.Pending != 2 || st.PendingSince.IsZero() || st.UnreachableSince.IsZero() || st.InSync() {
 		t.Errorf("A's status while the server is down: %+v, want 2 pending and unreachable", st)
 	}
 	if strings.Contains(st.LastError, "@") && strings.Contains(st.LastError, "://") {
