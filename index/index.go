@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -282,10 +283,34 @@ func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress f
 		_ = bi.Close()
 		return err
 	}
+	if err := forceMerge(ctx, bi); err != nil {
+		_ = bi.Close()
+		return err
+	}
 	if err := bi.Close(); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return ix.swap(path)
+}
+
+// forceMerge merges a freshly built index into one segment: a search
+// looks every term up in every segment of every field it names, so the
+// eleven segments a 10,000-customer build leaves cost that many lookups.
+func forceMerge(ctx context.Context, bi bleve.Index) error {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("merge the index: %w", err)
+	}
+	if s, ok := adv.(*scorch.Scorch); ok {
+		// bleve's single-segment plan merges ten segments per task, so
+		// eleven take two passes that rewrite the largest twice.
+		mo := mergeplan.SingleSegmentMergePlanOptions
+		mo.SegmentsPerMergeTask = 1 << 10
+		if err := s.ForceMerge(ctx, &mo); err != nil {
+			return fmt.Errorf("merge the index: %w", err)
+		}
+	}
+	return ctx.Err()
 }
 
 // swap makes the index at path the live one.
