@@ -455,6 +455,16 @@ type customerForms struct {
 	CanVisit    bool
 	CanNeed     bool
 	ProfilePath string // set when the profile may be edited
+	create      map[archive.Kind]string
+}
+
+// Create returns the path of a record of kind k the viewer may start for
+// the customer (the page offers it where the record is missing), or "".
+func (cf *customerForms) Create(k string) string {
+	if cf == nil {
+		return ""
+	}
+	return cf.create[archive.Kind(k)]
 }
 
 // customerFormsOf says what the viewer may start from a customer page, and
@@ -471,6 +481,12 @@ func (s *Server) customerFormsOf(r *http.Request, cv *customerView) *customerFor
 	cf.CanNeed = s.canEdit(r, archive.RecordPath(id, archive.KindLeads)) && s.viewOf(r).Viewer.Role != access.Marketing
 	if p := archive.RecordPath(id, archive.KindCustomer); s.canEdit(r, p) {
 		cf.ProfilePath = p
+	}
+	cf.create = map[archive.Kind]string{}
+	for _, k := range append([]archive.Kind{archive.KindCustomer}, archive.StandardKinds...) {
+		if p := archive.RecordPath(id, k); s.canEdit(r, p) {
+			cf.create[k] = p
+		}
 	}
 	return cf
 }

@@ -535,3 +535,41 @@ func TestVisitFormLeavesUnrecordedAlone(t *testing.T) {
 		t.Errorf("ticking one item:\n%s", got)
 	}
 }
+
+// A record the standard asks for and the customer lacks can be started
+// from the customer page, and is created by its form.
+func TestCreateMissingRecord(t *testing.T) {
+	ts := newServer(t, options{})
+	page := ts.get(t, "liqiang", "/customers/mz-school")
+	var href string
+	for _, a := range findAll(page.Doc, "a.ff-action") {
+		if h, _ := attr(a, "href"); h == "/edit/customers/mz-school/devices.md" {
+			href = h
+		}
+	}
+	if href == "" {
+		t.Fatal("no link to start devices.md on a customer without one")
+	}
+	action, v := formOf(t, ts.get(t, "liqiang", href))
+	if v.Get("version") != "" {
+		t.Fatalf("a new record's form has version %q", v.Get("version"))
+	}
+	v.Set("f.devices.0.id", "sw-1")
+	if res := ts.post(t, "liqiang", action, v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", res.StatusCode, res.Body)
+	}
+	if got := string(ts.current(t, "customers/mz-school/devices.md").Data); !strings.Contains(got, "- id: sw-1") {
+		t.Errorf("devices.md:\n%s", got)
+	}
+	if strings.Contains(ts.get(t, "marketing", "/customers/mz-school").Body, "/edit/customers/mz-school/devices.md") {
+		t.Error("marketing is offered to start devices.md")
+	}
+}
+
+func TestPrintPageHasNoForms(t *testing.T) {
+	ts := newServer(t, options{})
+	res := ts.get(t, "liqiang", "/customers/mz-school/print")
+	if res.StatusCode != 200 || strings.Contains(res.Body, "ff-action") || strings.Contains(res.Body, "ff-need") {
+		t.Errorf("print page: %d, with editing actions: %v", res.StatusCode, strings.Contains(res.Body, "ff-"))
+	}
+}
