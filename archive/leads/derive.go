@@ -104,6 +104,13 @@ func (e evaluator) folder(f *archive.Folder) []Lead {
 	if len(out) == 0 {
 		return nil
 	}
+	if e.latent {
+		// History only needs the ids.
+		for i := range out {
+			out[i].ID = ID(f.ID, out[i].Signal, out[i].Subject)
+		}
+		return out
+	}
 	p := f.Profile()
 	tracked := trackedOf(f)
 	for i := range out {

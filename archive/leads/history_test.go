@@ -109,8 +109,12 @@ func TestFirstSeen(t *testing.T) {
 	r, ids := buildStory(t, story)
 	day := archive.Date{Year: 2026, Month: 3, Day: 10}
 	cache := t.TempDir()
-	tr := &leads.Tracker{History: r, CacheDir: cache}
+	var progress [2]int
+	tr := &leads.Tracker{History: r, CacheDir: cache, Progress: func(done, total int) { progress = [2]int{done, total} }}
 	got := firstSeen(t, tr, r, ids[6], day)
+	if progress != [2]int{7, 7} {
+		t.Errorf("progress ended at %v, want 7 of 7 commits", progress)
+	}
 	want := map[string]string{
 		"a warranty " + leads.ID("a", leads.SignalWarranty, ""):                ids[0], // the device and its date, not the firmware edit
 		"a words " + leads.ID("a", leads.SignalWords, "扩容"):                    ids[2],

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 	"golang.org/x/text/width"
 
 	"github.com/dangan-archive/dangan/archive"
@@ -89,7 +91,7 @@ Chinese; XLSX needs --out.`,
 			if err != nil {
 				return err
 			}
-			tr := &leads.Tracker{History: repo, Logger: a.logger}
+			tr := &leads.Tracker{History: repo, Logger: a.logger, Progress: a.walkProgress()}
 			if d, err := a.data(); err == nil {
 				tr.CacheDir = filepath.Join(d, "cache")
 			}
@@ -128,6 +130,31 @@ Chinese; XLSX needs --out.`,
 	c.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
 	c.Flags().StringVar(&lang, "lang", "zh-CN", "language of headings and summaries: zh-CN or en")
 	return c
+}
+
+// walkProgress tells, on standard error, how the first walk of a long
+// history is going: a bar on a terminal, a few lines otherwise.
+func (a *app) walkProgress() func(done, total int) {
+	var bar *progressbar.ProgressBar
+	last := -1
+	return func(done, total int) {
+		if total < 2000 {
+			return
+		}
+		if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(a.stderr), progressbar.OptionSetDescription("查找商机首次出现的提交"),
+					progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+					progressbar.OptionOnCompletion(func() { fmt.Fprintln(a.stderr) }))
+			}
+			bar.Set(done)
+			return
+		}
+		if pct := 100 * done / total; pct/25 != last {
+			last = pct / 25
+			fmt.Fprintf(a.stderr, "finding when each lead first appeared: %d of %d commits (once; later runs use the cache)\n", done, total)
+		}
+	}
 }
 
 func writeLeadTable(w io.Writer, ls []leads.Lead, lang string) error {
