@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // derived caches what is computed from a whole snapshot (the leads, the
@@ -11,7 +12,7 @@ import (
 // the last page computed, and a moved head is recomputed once however
 // many requests arrive meanwhile. Pages may take the last result while the
 // new one is computed in the background (latest), so a commit never makes
-// a page wait.
+// a page wait longer than a moment.
 type derived[T any] struct {
 	mu      sync.Mutex
 	max     int
@@ -26,27 +27,31 @@ type derivedEntry[T any] struct {
 	err  error
 }
 
+// pageGrace is how long a page waits for a commit's leads or health
+// before it shows the previous commit's: on a small archive the new ones
+// are ready within it (one commit more for the walk through history).
+const pageGrace = 300 * time.Millisecond
+
 func newDerived[T any](max int) *derived[T] {
 	return &derived[T]{max: max, entries: map[string]*derivedEntry[T]{}, newest: map[string]string{}}
 }
 
-// get returns the value for key, computing it once (callers that arrive
-// meanwhile wait for the same computation). group names the keys that
-// replace one another as the head moves: latest falls back on the newest
-// finished key of the group.
-func (d *derived[T]) get(ctx context.Context, group, key string, compute func(context.Context) (T, error)) (T, error) {
+// start returns the entry of key, starting its computation in the
+// background when there is none. The computation belongs to the cache, not
+// to the request that happened to start it: a closed browser tab must not
+// waste it.
+func (d *derived[T]) start(ctx context.Context, group, key string, compute func(context.Context) (T, error)) *derivedEntry[T] {
 	d.mu.Lock()
-	e, ok := d.entries[key]
-	if !ok {
-		e = &derivedEntry[T]{done: make(chan struct{})}
-		d.entries[key] = e
-		d.order = append(d.order, key)
-		d.evict()
-		d.mu.Unlock()
-		// The computation belongs to the cache, not to the request that
-		// happened to start it: a closed browser tab must not waste it.
+	defer d.mu.Unlock()
+	if e, ok := d.entries[key]; ok {
+		return e
+	}
+	e := &derivedEntry[T]{done: make(chan struct{})}
+	d.entries[key] = e
+	d.order = append(d.order, key)
+	d.evict()
+	go func() {
 		e.val, e.err = safely(context.WithoutCancel(ctx), compute)
-		close(e.done)
 		d.mu.Lock()
 		if e.err != nil {
 			d.drop(key) // try again next time
@@ -54,9 +59,17 @@ func (d *derived[T]) get(ctx context.Context, group, key string, compute func(co
 			d.newest[group] = key
 		}
 		d.mu.Unlock()
-		return e.val, e.err
-	}
-	d.mu.Unlock()
+		close(e.done)
+	}()
+	return e
+}
+
+// get returns the value for key, computing it once (callers that arrive
+// meanwhile wait for the same computation). group names the keys that
+// replace one another as the head moves: latest falls back on the newest
+// finished key of the group.
+func (d *derived[T]) get(ctx context.Context, group, key string, compute func(context.Context) (T, error)) (T, error) {
+	e := d.start(ctx, group, key, compute)
 	select {
 	case <-e.done:
 		return e.val, e.err
@@ -66,27 +79,29 @@ func (d *derived[T]) get(ctx context.Context, group, key string, compute func(co
 	}
 }
 
-// latest returns the value for key when it is ready. When it is not, it
-// starts computing it in the background and returns the newest finished
-// value of the group instead, with stale set; only when the group has
-// none yet does it wait.
-func (d *derived[T]) latest(ctx context.Context, group, key string, compute func(context.Context) (T, error)) (val T, stale bool, err error) {
+// latest returns the value for key, waiting for it at most grace when it
+// is being computed; after that it returns the newest finished value of
+// the group instead, with stale set, and the computation goes on. Only
+// when the group has no value yet does it wait to the end.
+func (d *derived[T]) latest(ctx context.Context, group, key string, grace time.Duration, compute func(context.Context) (T, error)) (val T, stale bool, err error) {
+	e := d.start(ctx, group, key, compute)
 	d.mu.Lock()
-	if e, ok := d.entries[key]; ok {
-		select {
-		case <-e.done:
-			d.mu.Unlock()
-			return e.val, false, e.err
-		default:
-		}
-	}
 	old, ok := d.entries[d.newest[group]]
 	d.mu.Unlock()
-	if !ok {
+	if !ok || old == e {
 		v, err := d.get(ctx, group, key, compute)
 		return v, false, err
 	}
-	go func() { _, _ = d.get(context.WithoutCancel(ctx), group, key, compute) }()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-e.done:
+		if e.err == nil {
+			return e.val, false, nil
+		}
+	case <-t.C:
+	case <-ctx.Done():
+	}
 	return old.val, true, nil
 }
 

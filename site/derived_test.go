@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestDerivedComputesOnce(t *testing.T) {
@@ -52,19 +53,19 @@ func TestDerivedComputesOnce(t *testing.T) {
 func TestDerivedLatestServesStaleThenFresh(t *testing.T) {
 	d := newDerived[string](4)
 	ctx := context.Background()
-	if v, stale, err := d.latest(ctx, "today", "c1", func(context.Context) (string, error) { return "one", nil }); v != "one" || stale || err != nil {
+	if v, stale, err := d.latest(ctx, "today", "c1", time.Millisecond, func(context.Context) (string, error) { return "one", nil }); v != "one" || stale || err != nil {
 		t.Fatalf("first: %q %v %v", v, stale, err)
 	}
 	release := make(chan struct{})
 	second := func(context.Context) (string, error) { <-release; return "two", nil }
-	if v, stale, _ := d.latest(ctx, "today", "c2", second); v != "one" || !stale {
+	if v, stale, _ := d.latest(ctx, "today", "c2", time.Millisecond, second); v != "one" || !stale {
 		t.Fatalf("while computing c2: %q stale=%v, want the old value, stale", v, stale)
 	}
 	close(release)
 	if v, err := d.get(ctx, "today", "c2", second); v != "two" || err != nil {
 		t.Fatalf("c2: %q %v", v, err)
 	}
-	if v, stale, _ := d.latest(ctx, "today", "c2", second); v != "two" || stale {
+	if v, stale, _ := d.latest(ctx, "today", "c2", time.Millisecond, second); v != "two" || stale {
 		t.Fatalf("after: %q stale=%v", v, stale)
 	}
 }

@@ -60,7 +60,7 @@ func (s *Server) healthNow(ctx context.Context) (*healthSet, bool, error) {
 		}
 		return &healthSet{Report: r, Snap: snap}, nil
 	}
-	return s.board.health.latest(ctx, "health\x00"+today.String(), snap.Commit+"\x00"+today.String(), compute)
+	return s.board.health.latest(ctx, "health\x00"+today.String(), snap.Commit+"\x00"+today.String(), pageGrace, compute)
 }
 
 // healthAt returns the health of the archive as it stood at the end of a

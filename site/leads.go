@@ -73,7 +73,7 @@ func (s *Server) currentLeads(ctx context.Context, fresh bool) (set *leadSet, st
 		set, err = s.board.leads.get(ctx, group, key, compute)
 		return set, false, err
 	}
-	return s.board.leads.latest(ctx, group, key, compute)
+	return s.board.leads.latest(ctx, group, key, pageGrace, compute)
 }
 
 // RefreshLeads derives the leads of the live commit now, for tests and
