@@ -134,8 +134,9 @@ type Profile struct {
 }
 
 type suite struct {
-	cfg Config
-	rep *Report
+	cfg     Config
+	rep     *Report
+	lastCPU time.Duration // CPU time of the last build
 }
 
 func (s *suite) logf(format string, args ...any) {
@@ -267,14 +268,14 @@ func (s *suite) size(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	var buildT, buildRSS []float64
+	var buildT, buildRSS, buildCPU []float64
 	for r := range c.Reps {
 		d, rss, err := s.build(ctx, arch.Dir, data, "")
 		if err != nil {
 			return err
 		}
-		s.logf("  build %d: %.1f s, %.0f MB", r+1, d.Seconds(), rss)
-		buildT, buildRSS = append(buildT, d.Seconds()), append(buildRSS, rss)
+		s.logf("  build %d: %.1f s, %.0f MB, %.1f s of CPU", r+1, d.Seconds(), rss, s.lastCPU.Seconds())
+		buildT, buildRSS, buildCPU = append(buildT, d.Seconds()), append(buildRSS, rss), append(buildCPU, s.lastCPU.Seconds())
 	}
 	ixBytes, err := dirSize(indexDir(data))
 	if err != nil {
@@ -288,6 +289,7 @@ func (s *suite) size(ctx context.Context, n int) error {
 	bt.Note = fmt.Sprintf("%.1f× the cat-file floor, %.1f× the segmenter floor, %.1f× both", bt.Median/median(catT), bt.Median/median(segT), bt.Median/(median(catT)+median(segT)))
 	s.add(n, "build", bt,
 		runs("build throughput, markdown", "MB/s", mbps, atLeast(5)),
+		runs("build CPU time (user+system of the child; ÷ cores = the build on an idle machine, at best)", "s", buildCPU, nil),
 		runs("build peak memory (max RSS of the child)", "MB", buildRSS, below(1536)),
 		runs("index size ÷ markdown size", "×", []float64{float64(ixBytes) / float64(mdBytes)}, below(2.5)))
 	if bt.Status == "MISSED" {
@@ -321,6 +323,7 @@ func (s *suite) build(ctx context.Context, archiveDir, data, profile string) (ti
 	if err != nil {
 		return 0, 0, fmt.Errorf("dangan index --rebuild: %v: %s", err, lastLines(stderr.String(), 5))
 	}
+	s.lastCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return d, maxRSS(cmd.ProcessState), nil
 }
 
