@@ -12,6 +12,7 @@ import (
 
 	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/leads"
+	"github.com/dangan-archive/dangan/site/auth"
 )
 
 // feedSize is how many leads a feed holds: the newest first.
@@ -48,6 +49,9 @@ func (s *Server) handleTokenFeed(w http.ResponseWriter, r *http.Request) {
 	// The token is a secret in the address: the answer must not be kept
 	// by any cache between the reader and the site.
 	w.Header().Set("Cache-Control", "no-store")
+	// The token's owner is the viewer of this request: the audit log
+	// names them like a logged-in person.
+	r = r.WithContext(auth.WithViewer(r.Context(), viewer))
 	if err := s.writeLeadFeed(w, r, s.viewFor(r, viewer)); err != nil {
 		s.servePageError(w, r, err)
 	}
@@ -75,6 +79,7 @@ func (s *Server) writeLeadFeed(w http.ResponseWriter, r *http.Request, v view) e
 	if len(ls) > feedSize {
 		ls = ls[:feedSize]
 	}
+	v.auditLeads(ls, r.URL.Path)
 	base := siteURL(r)
 	title := c.T("leads.feed_title")
 	if f.AccountManager != "" {

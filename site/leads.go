@@ -130,6 +130,19 @@ func (v view) viewLeads(all []leads.Lead) []leads.Lead {
 	return out
 }
 
+// auditLeads records that the viewer took the leads of restricted
+// customers out of the site (an export, a feed): who copied a confidential
+// customer's needs must be answerable, as for reading its records.
+func (v view) auditLeads(ls []leads.Lead, what string) {
+	seen := map[string]bool{}
+	for _, l := range ls {
+		if !seen[l.Customer] {
+			seen[l.Customer] = true
+			v.audited(l.Customer, what)
+		}
+	}
+}
+
 // leadFilter is the board's filter form, read from the query string. The
 // exports and the feed take the same query, so they hold what the board
 // shows.

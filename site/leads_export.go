@@ -41,6 +41,7 @@ func (s *Server) handleLeadExport(format string) handlerFunc {
 		if err := write(&buf, ls, lang); err != nil {
 			return fmt.Errorf("export leads as %s: %w", format, err)
 		}
+		v.auditLeads(ls, r.URL.Path)
 		name := fmt.Sprintf("leads-%s.%s", s.today(), format)
 		h := w.Header()
 		h.Set("Content-Type", ctype)
