@@ -196,7 +196,7 @@ func (s *Server) dashboardLeadCharts(r *http.Request, v view, c *i18n.Catalog) [
 		s.Logger.Warn("dashboard: leads", "err", err)
 		return nil
 	}
-	mine := v.viewLeads(set.All)
+	mine := v.setLeads(set)
 	lang := string(c.Lang)
 	counts := map[leads.Signal]map[leads.Status]int{}
 	for _, l := range mine {

@@ -75,7 +75,7 @@ func (s *Server) writeLeadFeed(w http.ResponseWriter, r *http.Request, v view) e
 	if r.URL.Query().Get("sort") == "" {
 		f.Sort = "new"
 	}
-	ls := f.apply(v.viewLeads(set.All), s.today())
+	ls := f.apply(v.setLeads(set), s.today())
 	if len(ls) > feedSize {
 		ls = ls[:feedSize]
 	}

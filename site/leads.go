@@ -43,6 +43,33 @@ type leadSet struct {
 	Commit string
 	At     archive.Date
 	All    []leads.Lead
+
+	// redacted holds All redacted once per set of hidden fields (in
+	// practice one per role): redaction writes every summary again, which
+	// is the cost of a board page on a big archive.
+	mu       sync.Mutex
+	redacted map[string][]leads.Lead
+}
+
+// setLeads returns the leads the viewer may see, redacted: viewLeads over
+// the whole set, with the redaction shared by every viewer who hides the
+// same fields.
+func (v view) setLeads(set *leadSet) []leads.Lead {
+	hide := v.policy.Hide(v.Viewer)
+	key := strings.Join(hide, "\x00")
+	set.mu.Lock()
+	red, ok := set.redacted[key]
+	set.mu.Unlock()
+	if !ok {
+		red = redactLeads(set.All, func(field string) bool { return v.policy.Hidden(v.Viewer, field) })
+		set.mu.Lock()
+		if set.redacted == nil {
+			set.redacted = map[string][]leads.Lead{}
+		}
+		set.redacted[key] = red
+		set.mu.Unlock()
+	}
+	return v.visibleLeads(red)
 }
 
 // computeLeads derives the leads of a snapshot as of a day.
@@ -103,17 +130,11 @@ func (s *Server) Warm(ctx context.Context) {
 // of a customer restricted from them (judged by today's rules, like every
 // page), and no hidden field in summaries and evidence.
 func (v view) viewLeads(all []leads.Lead) []leads.Lead {
-	// Redact asks about a handful of fields for every lead: answer each
-	// once per request.
-	known := map[string]bool{}
-	hidden := func(field string) bool {
-		h, ok := known[field]
-		if !ok {
-			h = v.policy.Hidden(v.Viewer, field)
-			known[field] = h
-		}
-		return h
-	}
+	return redactLeads(v.visibleLeads(all), func(field string) bool { return v.policy.Hidden(v.Viewer, field) })
+}
+
+// visibleLeads keeps the leads of the customers the viewer may see.
+func (v view) visibleLeads(all []leads.Lead) []leads.Lead {
 	seen := map[string]bool{}
 	var out []leads.Lead
 	for _, l := range all {
@@ -124,8 +145,27 @@ func (v view) viewLeads(all []leads.Lead) []leads.Lead {
 			seen[l.Customer] = ok
 		}
 		if ok {
-			out = append(out, l.Redact(hidden))
+			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// redactLeads redacts every lead; Redact asks about a handful of fields
+// for every lead, so each is answered once.
+func redactLeads(ls []leads.Lead, hidden func(string) bool) []leads.Lead {
+	known := map[string]bool{}
+	memo := func(field string) bool {
+		h, ok := known[field]
+		if !ok {
+			h = hidden(field)
+			known[field] = h
+		}
+		return h
+	}
+	out := make([]leads.Lead, len(ls))
+	for i, l := range ls {
+		out[i] = l.Redact(memo)
 	}
 	return out
 }

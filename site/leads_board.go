@@ -105,7 +105,7 @@ func (s *Server) handleLeads(w http.ResponseWriter, r *http.Request) error {
 	c := s.catalog(r)
 	today := s.today()
 	f := leadFilterOf(r)
-	mine := v.viewLeads(set.All)
+	mine := v.setLeads(set)
 	matched := f.apply(mine, today)
 	b := leadBoard{Filter: f, Query: template.URL(f.Query()), Facets: f.facets(mine, today, leadLabel(c)), Total: len(mine),
 		Matched: len(matched), Stale: stale, Commit: set.Commit, Statuses: leads.Statuses, Saved: r.URL.Query().Get("saved")}

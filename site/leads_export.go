@@ -23,7 +23,7 @@ func (s *Server) handleLeadExport(format string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		ls := leadFilterOf(r).apply(v.viewLeads(set.All), s.today())
+		ls := leadFilterOf(r).apply(v.setLeads(set), s.today())
 		lang := string(s.lang(r))
 		var write func(io.Writer, []leads.Lead, string) error
 		var ctype string
