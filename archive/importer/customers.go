@@ -13,14 +13,14 @@ import (
 // customers plans a customer list import: one customer.md per row, created
 // or updated.
 func (w *work) customers(t *Table) error {
-	cols, err := FindColumns(Customers, t, w.opt.Map)
+	cols, err := findColumns(Customers, t, w.opt.Map, w.opt.MapField)
 	if err != nil {
 		return err
 	}
 	w.noteIgnored(cols)
 	_, hasID := cols.Field["id"]
 	if _, ok := cols.Field["name"]; !ok && !hasID {
-		return fmt.Errorf("sheet %s has no 客户名称 (name) or 客户编号 (id) column", t.Sheet)
+		return errorf("sheet %s has no 客户名称 (name) or 客户编号 (id) column", t.Sheet)
 	}
 	byName := w.namesToIDs()
 	rows := cols.Rows(t)
@@ -29,7 +29,7 @@ func (w *work) customers(t *Table) error {
 	for _, r := range rows {
 		id, name, cerr := w.customerID(cols, r, byName)
 		if cerr != nil {
-			w.bad(t.Sheet, r.N, cerr.column, "%s", cerr.msg)
+			w.bad(t.Sheet, r.N, cerr.column, "%v", cerr.err)
 			continue
 		}
 		if first, dup := seen[id]; dup {
@@ -84,26 +84,26 @@ func (w *work) customerID(cols *Columns, r Row, byName map[string]string) (id, n
 	if v, _ := cols.Get(r, "id"); v != "" {
 		id = strings.ToLower(Text(v))
 		if !archive.ValidCustomerID(id) {
-			return "", "", &cellError{cols.Where("id"), fmt.Sprintf("%q is not a customer id: %s", v, archive.CustomerIDHelp)}
+			return "", "", &cellError{cols.Where("id"), errorf("%q is not a customer id: %s", v, phrase(archive.CustomerIDHelp))}
 		}
 		if err := w.hidden(id); err != nil {
 			// Reported on the row, as Allow's refusal of a free id is.
-			return "", "", &cellError{Cell{}, err.Error()}
+			return "", "", &cellError{Cell{}, err}
 		}
 		if w.folder(id) == nil && name == "" {
-			return "", "", &cellError{cols.Where("name"), "a new customer needs a name"}
+			return "", "", &cellError{cols.Where("name"), errorf("a new customer needs a name")}
 		}
 		return id, name, nil
 	}
 	if name == "" {
-		return "", "", &cellError{cols.Where("name"), "the row has no customer name"}
+		return "", "", &cellError{cols.Where("name"), errorf("the row has no customer name")}
 	}
 	if id, ok := byName[nameKey(name)]; ok {
 		return id, name, nil
 	}
 	base := CustomerID(name)
 	if base == "" {
-		return "", "", &cellError{cols.Where("name"), fmt.Sprintf("no customer id can be made from the name %q; add a 客户编号 column", name)}
+		return "", "", &cellError{cols.Where("name"), errorf("no customer id can be made from the name %q; add a 客户编号 column", name)}
 	}
 	// A different customer may already have the id the name gives; the
 	// first free -2, -3 … is taken, so the same list imported twice gives

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,19 +46,19 @@ func ParseDate(s string) (archive.Date, error) {
 		// 1 is 1900-01-01 and 109574 is 2199-12-31; a small number is a
 		// mistake (a count, a row number) rather than a 1900s date.
 		if n < 2 || n > 109574 {
-			return archive.Date{}, fmt.Errorf("%q is not a date; write it as 2026-03-05 or 2026/3/5", s)
+			return archive.Date{}, errorf("%q is not a date; write it as 2026-03-05 or 2026/3/5", s)
 		}
 		return archive.DateOf(excelEpoch.AddDate(0, 0, n)), nil
 	} else {
-		return archive.Date{}, fmt.Errorf("%q is not a date; write it as 2026-03-05 or 2026/3/5", s)
+		return archive.Date{}, errorf("%q is not a date; write it as 2026-03-05 or 2026/3/5", s)
 	}
 	switch {
 	case y < 1900 || y > 2199:
-		return archive.Date{}, fmt.Errorf("%q is not a date: the year %d is out of range", s, y)
+		return archive.Date{}, errorf("%q is not a date: the year %d is out of range", s, y)
 	case m < 1 || m > 12:
-		return archive.Date{}, fmt.Errorf("%q is not a date: there is no month %d", s, m)
+		return archive.Date{}, errorf("%q is not a date: there is no month %d", s, m)
 	case d < 1 || time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d:
-		return archive.Date{}, fmt.Errorf("%q is not a date: %s %d has no day %d", s, time.Month(m), y, d)
+		return archive.Date{}, errorf("%q is not a date: %s %d has no day %d", s, time.Month(m), y, d)
 	}
 	return archive.Date{Year: y, Month: time.Month(m), Day: d}, nil
 }

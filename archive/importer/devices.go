@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -103,7 +102,7 @@ func (w *work) readDevice(t *Table, cols *Columns, r Row) (deviceRow, bool) {
 
 // devices plans a device list import.
 func (w *work) devices(t *Table) error {
-	cols, err := FindColumns(Devices, t, w.opt.Map)
+	cols, err := findColumns(Devices, t, w.opt.Map, w.opt.MapField)
 	if err != nil {
 		return err
 	}
@@ -111,10 +110,13 @@ func (w *work) devices(t *Table) error {
 	_, hasID := cols.Field["customer"]
 	_, hasName := cols.Field["customer_name"]
 	if w.opt.Customer == "" && !hasID && !hasName {
-		return fmt.Errorf("say which customer the devices of %s belong to: --customer ID, or a 客户编号 or 客户名称 column", t.Sheet)
+		if w.opt.CustomerField != nil {
+			return errorf("say which customer the devices of %s belong to: the field %s, or a 客户编号 or 客户名称 column", t.Sheet, *w.opt.CustomerField)
+		}
+		return errorf("say which customer the devices of %s belong to: --customer ID, or a 客户编号 or 客户名称 column", t.Sheet)
 	}
 	if w.opt.Customer != "" && !archive.ValidCustomerID(w.opt.Customer) {
-		return fmt.Errorf("--customer %q: %s", w.opt.Customer, archive.CustomerIDHelp)
+		return w.badCustomer()
 	}
 	byName := w.namesToIDs()
 	rows := cols.Rows(t)
@@ -127,7 +129,7 @@ func (w *work) devices(t *Table) error {
 		}
 		cust, err := w.deviceCustomer(cols, r, byName)
 		if err != nil {
-			w.bad(t.Sheet, r.N, err.column, "%s", err.msg)
+			w.bad(t.Sheet, r.N, err.column, "%v", err.err)
 			continue
 		}
 		l, ok := lists[cust]
@@ -143,16 +145,17 @@ func (w *work) devices(t *Table) error {
 			w.bad(t.Sheet, r.N, Cell{}, "%v", l.err)
 			continue
 		}
-		if _, msg := l.merge(d); msg != "" {
-			w.bad(t.Sheet, r.N, Cell{}, "%s", msg)
+		if _, err := l.merge(d); err != nil {
+			w.bad(t.Sheet, r.N, Cell{}, "%v", err)
 		}
 	}
 	return nil
 }
 
+// cellError is why a row is left out, and the cell to blame.
 type cellError struct {
 	column Cell
-	msg    string
+	err    error
 }
 
 // deviceCustomer decides which customer a row's device belongs to.
@@ -163,7 +166,7 @@ func (w *work) deviceCustomer(cols *Columns, r Row, byName map[string]string) (s
 	if id, _ := cols.Get(r, "customer"); id != "" {
 		id = strings.ToLower(Text(id))
 		if w.folder(id) == nil {
-			return "", &cellError{cols.Where("customer"), fmt.Sprintf("there is no customer %q in the archive", id)}
+			return "", &cellError{cols.Where("customer"), errorf("there is no customer %q in the archive", id)}
 		}
 		return id, nil
 	}
@@ -171,9 +174,12 @@ func (w *work) deviceCustomer(cols *Columns, r Row, byName map[string]string) (s
 		if id, ok := byName[nameKey(name)]; ok {
 			return id, nil
 		}
-		return "", &cellError{cols.Where("customer_name"), fmt.Sprintf("there is no customer named %q in the archive; import the customer list first, or give --customer", Text(name))}
+		if w.opt.CustomerField != nil {
+			return "", &cellError{cols.Where("customer_name"), errorf("there is no customer named %q in the archive; import the customer list first, or choose the customer in the field %s", Text(name), *w.opt.CustomerField)}
+		}
+		return "", &cellError{cols.Where("customer_name"), errorf("there is no customer named %q in the archive; import the customer list first, or give --customer", Text(name))}
 	}
-	return "", &cellError{Cell{}, "the row does not say which customer the device belongs to"}
+	return "", &cellError{Cell{}, errorf("the row does not say which customer the device belongs to")}
 }
 
 // namesToIDs maps the customers' names (as nameKey) to their ids; a name
@@ -271,7 +277,7 @@ func (w *work) hidden(id string) error {
 			return err
 		}
 	}
-	return fmt.Errorf("customer id %s cannot be used; choose another", id)
+	return errorf("customer id %s cannot be used; choose another", id)
 }
 
 // ensureCustomer makes sure the customer has a tally and, when it is new,
@@ -302,7 +308,7 @@ func (w *work) ensureCustomer(id string, f *archive.Folder) error {
 
 // merge adds or updates one device and returns its id, or says why not
 // when it cannot.
-func (l *deviceList) merge(d deviceRow) (string, string) {
+func (l *deviceList) merge(d deviceRow) (string, error) {
 	var item *yaml.Node
 	serial := d.get("serial")
 	switch {
@@ -311,12 +317,12 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 	case serial != "" && l.bySerial[serialKey(serial)] != nil:
 		item = l.bySerial[serialKey(serial)]
 		if d.id != "" && scalarOf(item, "id") != d.id {
-			return "", fmt.Sprintf("serial %s belongs to device %s, not %s; correct the id or the serial", serial, scalarOf(item, "id"), d.id)
+			return "", errorf("serial %s belongs to device %s, not %s; correct the id or the serial", serial, scalarOf(item, "id"), d.id)
 		}
 	}
 	if item != nil {
 		if first, dup := l.rowOf[item]; dup {
-			return "", fmt.Sprintf("row %d already imports device %s (same id or serial)", first, scalarOf(item, "id"))
+			return "", errorf("row %d already imports device %s (same id or serial)", first, scalarOf(item, "id"))
 		}
 		l.rowOf[item] = d.row.N
 		changed := false
@@ -334,7 +340,7 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 		} else {
 			l.res.Unchanged++
 		}
-		return scalarOf(item, "id"), ""
+		return scalarOf(item, "id"), nil
 	}
 	id := d.id
 	if id == "" {
@@ -348,7 +354,7 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 			}
 		}
 	} else if l.ids[id] {
-		return "", fmt.Sprintf("id %s is already used by an external node of the topology", id)
+		return "", errorf("id %s is already used by an external node of the topology", id)
 	}
 	item = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	setKey(item, "id", str(id))
@@ -362,13 +368,26 @@ func (l *deviceList) merge(d deviceRow) (string, string) {
 	}
 	l.rowOf[item] = d.row.N
 	l.res.Added++
-	return id, ""
+	return id, nil
 }
 
 // noteIgnored tells which columns nothing reads, so a misspelt heading is
 // noticed before the import rather than after.
 func (w *work) noteIgnored(cols *Columns) {
 	if len(cols.Ignored) > 0 {
+		if w.opt.MapField != nil {
+			w.note("columns not imported: %s (to import them, name them in the field %s, as HEADING=field)", strings.Join(cols.Ignored, ", "), *w.opt.MapField)
+			return
+		}
 		w.note("columns not imported: %s (name them with --map 'HEADING=field' to import them)", strings.Join(cols.Ignored, ", "))
 	}
+}
+
+// badCustomer says that the customer chosen for the whole file is not an
+// id, naming the flag or the form's field it was given in.
+func (w *work) badCustomer() error {
+	if w.opt.CustomerField != nil {
+		return errorf("customer %q: %s", w.opt.Customer, phrase(archive.CustomerIDHelp))
+	}
+	return errorf("--customer %q: %s", w.opt.Customer, phrase(archive.CustomerIDHelp))
 }

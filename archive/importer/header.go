@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -118,10 +117,10 @@ func ParseMap(k Kind, s string) (map[string]string, error) {
 		h, f, ok := strings.Cut(part, "=")
 		h, f = strings.TrimSpace(h), strings.TrimSpace(f)
 		if !ok || h == "" || f == "" {
-			return nil, fmt.Errorf("--map %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'", part)
+			return nil, errorf("--map %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'", part)
 		}
 		if f != "-" && !slices.Contains(fieldsOf[k], f) {
-			return nil, fmt.Errorf("--map %q: %s is not a field of a %s import; use one of %s", part, f, k, strings.Join(fieldsOf[k], ", "))
+			return nil, errorf("--map %q: %s is not a field of a %s import; use one of %s", part, f, phrase(k), strings.Join(fieldsOf[k], ", "))
 		}
 		m[NormalizeHeader(h)] = f
 	}
@@ -133,6 +132,12 @@ func ParseMap(k Kind, s string) (map[string]string, error) {
 // the first with two or more recognised headings; extra says how to read
 // other headings (from ParseMap).
 func FindColumns(k Kind, t *Table, extra map[string]string) (*Columns, error) {
+	return findColumns(k, t, extra, nil)
+}
+
+// findColumns is FindColumns; mapField names the form's field for other
+// headings when there is one.
+func findColumns(k Kind, t *Table, extra map[string]string, mapField *Label) (*Columns, error) {
 	lookup := map[string]string{}
 	for f, names := range headerNames[k] {
 		for _, n := range names {
@@ -170,7 +175,10 @@ func FindColumns(k Kind, t *Table, extra map[string]string) (*Columns, error) {
 	if k == Customers {
 		want = "客户名称, 行业, 地址 (or name, industry, address)"
 	}
-	return nil, fmt.Errorf("sheet %s has no heading row that dangan recognises among its first rows: expected headings such as %s; name other headings with --map 'HEADING=field'", t.Sheet, want)
+	if mapField != nil {
+		return nil, errorf("sheet %s has no heading row that dangan recognises among its first rows: expected headings such as %s; name other headings in the field %s, as HEADING=field", t.Sheet, phrase(want), *mapField)
+	}
+	return nil, errorf("sheet %s has no heading row that dangan recognises among its first rows: expected headings such as %s; name other headings with --map 'HEADING=field'", t.Sheet, phrase(want))
 }
 
 // Rows returns the data rows: those after the heading row.

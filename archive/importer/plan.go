@@ -37,6 +37,10 @@ type Options struct {
 	// customer (f is nil for one the import would create); its error is
 	// reported on every row for that customer.
 	Allow func(id string, f *archive.Folder) error
+	// MapField and CustomerField, when set, name the fields of the
+	// caller's form that messages would otherwise call --map and
+	// --customer (the site's import form).
+	MapField, CustomerField *Label
 }
 
 // Reader reads the current content of a file of the archive at the
@@ -50,14 +54,48 @@ type RowError struct {
 	Column  string `json:"column,omitempty"`  // the column's letter (F); "" for the whole row
 	Heading string `json:"heading,omitempty"` // its heading (安装日期)
 	Msg     string `json:"message"`
+	// Chinese is Msg in Chinese ("" when the importer has none).
+	Chinese string `json:"message_zh,omitempty"`
 }
 
-func (e RowError) String() string {
-	s := fmt.Sprintf("sheet %s, row %d", e.Sheet, e.Row)
+func (e RowError) String() string { return e.Text(false) }
+
+// Text is the row error as a sentence, in Chinese when zh is set.
+func (e RowError) Text(zh bool) string {
+	s := say(zh, "sheet %s, row %d", e.Sheet, e.Row)
 	if e.Column != "" {
-		s += fmt.Sprintf(", column %s (%s)", e.Column, e.Heading)
+		s += say(zh, ", column %s (%s)", e.Column, e.Heading)
+	}
+	if zh {
+		return s + "：" + e.Message(true)
 	}
 	return s + ": " + e.Msg
+}
+
+// Message is the reason the row was left out, in Chinese when zh is set
+// and the importer has it.
+func (e RowError) Message(zh bool) string {
+	if zh && e.Chinese != "" {
+		return e.Chinese
+	}
+	return e.Msg
+}
+
+// Note is something a person should know about an import that is not a
+// bad row (columns nothing reads, nodes of a topology left out).
+type Note struct {
+	Msg     string `json:"message"`
+	Chinese string `json:"message_zh,omitempty"`
+}
+
+func (n Note) String() string { return n.Msg }
+
+// Message is the note in Chinese when zh is set and the importer has it.
+func (n Note) Message(zh bool) string {
+	if zh && n.Chinese != "" {
+		return n.Chinese
+	}
+	return n.Msg
 }
 
 // FileChange is one file the import writes. Old is nil for a new file.
@@ -96,7 +134,7 @@ type Plan struct {
 	Customers []*CustomerResult `json:"customers"`
 	Files     []FileChange      `json:"files"`
 	Bad       []RowError        `json:"bad,omitempty"`
-	Notes     []string          `json:"notes,omitempty"`
+	Notes     []Note            `json:"notes,omitempty"`
 	Strict    bool              `json:"strict,omitempty"`
 }
 
@@ -140,70 +178,69 @@ func (p *Plan) Change(author gitstore.Signature, message string) gitstore.Change
 
 // WriteText prints the plan for a person: per customer what changes, the
 // files, then the rows left out and why.
-func (p *Plan) WriteText(w io.Writer) {
+func (p *Plan) WriteText(w io.Writer) { p.write(w, false) }
+
+// WriteChinese prints the plan as WriteText does, in Chinese.
+func (p *Plan) WriteChinese(w io.Writer) { p.write(w, true) }
+
+func (p *Plan) write(w io.Writer, zh bool) {
 	src := p.Source
 	if p.Sheet != "" && p.Sheet != p.Source {
-		src += ", sheet " + p.Sheet
+		src += say(zh, ", sheet %s", p.Sheet)
 	}
 	if p.Encoding != "" && p.Encoding != "UTF-8" {
-		src += ", read as " + p.Encoding
+		src += say(zh, ", read as %s", p.Encoding)
 	}
-	read := fmt.Sprintf("%d rows read", p.Rows)
+	read := say(zh, "%d rows read", p.Rows)
 	if p.Kind == Topology {
-		read = fmt.Sprintf("%d nodes and %d links read", p.Nodes, p.Edges)
+		read = say(zh, "%d nodes and %d links read", p.Nodes, p.Edges)
 	}
-	fmt.Fprintf(w, "import %s from %s at %.10s: %s\n", p.Kind, src, p.Base, read)
+	io.WriteString(w, say(zh, "import %s from %s at %.10s: %s\n", phrase(p.Kind), src, p.Base, read))
 	for _, c := range p.Customers {
 		state := ""
 		if c.New {
-			state = " (new customer)"
+			state = say(zh, " (new customer)")
 		}
-		fmt.Fprintf(w, "customer %s %s%s: %s\n", c.ID, c.Name, state, c.summary(p.Kind))
+		io.WriteString(w, say(zh, "customer %s %s%s: %s\n", c.ID, c.Name, state, c.summary(p.Kind, zh)))
 	}
 	for _, f := range p.Files {
-		verb := "change"
 		if f.Created() {
-			verb = "create"
+			io.WriteString(w, say(zh, "  create %s\n", f.Path))
+		} else {
+			io.WriteString(w, say(zh, "  change %s\n", f.Path))
 		}
-		fmt.Fprintf(w, "  %s %s\n", verb, f.Path)
 	}
 	if len(p.Bad) > 0 {
 		if len(p.Bad) == 1 {
-			fmt.Fprintln(w, "1 row cannot be imported:")
+			io.WriteString(w, say(zh, "1 row cannot be imported:\n"))
 		} else {
-			fmt.Fprintf(w, "%d rows cannot be imported:\n", len(p.Bad))
+			io.WriteString(w, say(zh, "%d rows cannot be imported:\n", len(p.Bad)))
 		}
 		for _, b := range p.Bad {
-			fmt.Fprintf(w, "  %s\n", b)
+			fmt.Fprintf(w, "  %s\n", b.Text(zh))
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		io.WriteString(w, say(zh, "note: %s\n", n.Message(zh)))
 	}
 }
 
-func (c *CustomerResult) summary(k Kind) string {
-	var parts []string
-	what := "devices"
-	if k == Customers {
-		what = "profile"
-	}
+func (c *CustomerResult) summary(k Kind, zh bool) string {
 	if k == Customers {
 		switch {
 		case c.New:
-			parts = append(parts, "created")
+			return say(zh, "created")
 		case c.Updated > 0:
-			parts = append(parts, "updated")
+			return say(zh, "updated")
 		default:
-			parts = append(parts, "unchanged")
+			return say(zh, "unchanged")
 		}
-		return strings.Join(parts, ", ")
 	}
-	parts = append(parts, fmt.Sprintf("%d %s added, %d updated, %d unchanged", c.Added, what, c.Updated, c.Unchanged))
+	s := say(zh, "%d devices added, %d updated, %d unchanged", c.Added, c.Updated, c.Unchanged)
 	if k == Topology {
-		parts = append(parts, fmt.Sprintf("%d links added", c.Links))
+		s += say(zh, ", ") + say(zh, "%d links added", c.Links)
 	}
-	return strings.Join(parts, ", ")
+	return s
 }
 
 // Build reads the file (name and content) and plans the import into the
@@ -212,7 +249,7 @@ func (c *CustomerResult) summary(k Kind) string {
 // no customer); rows that cannot be read are in Plan.Bad instead.
 func Build(snap *archive.Snapshot, read Reader, name string, data []byte, opt Options) (*Plan, error) {
 	if !opt.Kind.Valid() {
-		return nil, fmt.Errorf("unknown kind of import %q: use devices, customers or topology", opt.Kind)
+		return nil, errorf("unknown kind of import %q: use devices, customers or topology", opt.Kind)
 	}
 	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
 	w := &work{snap: snap, read: read, opt: opt, files: map[string]*editFile{}, results: map[string]*CustomerResult{}}
@@ -260,12 +297,15 @@ type editFile struct {
 	doc  *doc
 }
 
+// bad reports a row left out, in both languages.
 func (w *work) bad(sheet string, row int, at Cell, format string, args ...any) {
-	w.plan.Bad = append(w.plan.Bad, RowError{Sheet: sheet, Row: row, Column: at.Column, Heading: at.Heading, Msg: fmt.Sprintf(format, args...)})
+	w.plan.Bad = append(w.plan.Bad, RowError{Sheet: sheet, Row: row, Column: at.Column, Heading: at.Heading,
+		Msg: fmt.Sprintf(format, english(args)...), Chinese: chinese(format, args...)})
 }
 
+// note tells the person something about the import, in both languages.
 func (w *work) note(format string, args ...any) {
-	w.plan.Notes = append(w.plan.Notes, fmt.Sprintf(format, args...))
+	w.plan.Notes = append(w.plan.Notes, Note{Msg: fmt.Sprintf(format, english(args)...), Chinese: chinese(format, args...)})
 }
 
 // folder returns a customer's folder if it exists and the importer may
@@ -292,7 +332,7 @@ func (w *work) file(p string, k archive.Kind) (*editFile, error) {
 		}
 		d, err := parseDoc(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s cannot be changed because %v; fix it first (dangan check shows where)", p, err)
+			return nil, errorf("%s cannot be changed because %v; fix it first (dangan check shows where)", p, err)
 		}
 		f.old, f.doc = data, d
 	} else {
@@ -351,7 +391,7 @@ func (w *work) finish() error {
 	}
 	for _, p := range errorsOf(after, changed) {
 		if !before[p.Path+"\x00"+p.Message] {
-			return fmt.Errorf("the import would make the archive invalid (%s); nothing was written: please report this with the file", p)
+			return errorf("the import would make the archive invalid (%s); nothing was written: please report this with the file", p)
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"strings"
@@ -43,7 +42,7 @@ var ErrUnknownFormat = errors.New("unknown file format")
 func ReadTable(name string, data []byte, sheet string) (*Table, error) {
 	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%s is larger than %d MB; split it into smaller files", base, MaxSize>>20)
+		return nil, errorf("%s is larger than %d MB; split it into smaller files", base, MaxSize>>20)
 	}
 	switch ext := strings.ToLower(path.Ext(base)); ext {
 	case ".xlsx", ".xlsm":
@@ -51,21 +50,21 @@ func ReadTable(name string, data []byte, sheet string) (*Table, error) {
 	case ".csv", ".txt", ".tsv":
 		return readCSV(base, data)
 	case ".xls":
-		return nil, fmt.Errorf("%s is an old Excel 97-2003 file: open it in Excel or WPS and save it as .xlsx (or .csv), then import that", base)
+		return nil, errorf("%s is an old Excel 97-2003 file: open it in Excel or WPS and save it as .xlsx (or .csv), then import that", base)
 	default:
-		return nil, fmt.Errorf("%s: %w %q; import an .xlsx or .csv file", base, ErrUnknownFormat, ext)
+		return nil, errorf("%s: %w %q; import an .xlsx or .csv file", base, ErrUnknownFormat, ext)
 	}
 }
 
 func readXLSX(name string, data []byte, sheet string) (*Table, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 4 * MaxSize, UnzipXMLSizeLimit: MaxSize})
 	if err != nil {
-		return nil, fmt.Errorf("%s cannot be read as an Excel workbook: %v", name, err)
+		return nil, errorf("%s cannot be read as an Excel workbook: %v", name, err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%s has no sheets", name)
+		return nil, errorf("%s has no sheets", name)
 	}
 	if sheet == "" {
 		// The first visible sheet is what Excel opens on.
@@ -77,21 +76,21 @@ func readXLSX(name string, data []byte, sheet string) (*Table, error) {
 			}
 		}
 	} else if !contains(sheets, sheet) {
-		return nil, fmt.Errorf("%s has no sheet %q; its sheets are %s", name, sheet, strings.Join(sheets, ", "))
+		return nil, errorf("%s has no sheet %q; its sheets are %s", name, sheet, strings.Join(sheets, ", "))
 	}
 	// Raw values: a date-formatted cell gives its serial number, which the
 	// date parser reads, instead of a display form that depends on the
 	// locale Excel was set to (3/5/26 or 5/3/26).
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("%s, sheet %s: %v", name, sheet, err)
+		return nil, errorf("%s, sheet %s: %v", name, sheet, err)
 	}
 	defer rows.Close()
 	t := &Table{Sheet: sheet}
 	for n := 1; rows.Next(); n++ {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fmt.Errorf("%s, sheet %s, row %d: %v", name, sheet, n, err)
+			return nil, errorf("%s, sheet %s, row %d: %v", name, sheet, n, err)
 		}
 		if blank(cells) {
 			continue
@@ -99,7 +98,7 @@ func readXLSX(name string, data []byte, sheet string) (*Table, error) {
 		t.Rows = append(t.Rows, Row{N: n, Cells: cells})
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fmt.Errorf("%s, sheet %s: %v", name, sheet, err)
+		return nil, errorf("%s, sheet %s: %v", name, sheet, err)
 	}
 	return t, nil
 }
@@ -133,7 +132,7 @@ func DecodeText(data []byte) (text []byte, encoding string, err error) {
 	case bytes.HasPrefix(data, utf8BOM):
 		data = data[len(utf8BOM):]
 		if !utf8.Valid(data) {
-			return nil, "", errors.New("the file starts as UTF-8 but has bytes that are not UTF-8")
+			return nil, "", errorf("the file starts as UTF-8 but has bytes that are not UTF-8")
 		}
 		return data, "UTF-8", nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
@@ -143,7 +142,7 @@ func DecodeText(data []byte) (text []byte, encoding string, err error) {
 	}
 	out, _, err := transform.Bytes(simplifiedchinese.GB18030.NewDecoder(), data)
 	if err != nil || !utf8.Valid(out) {
-		return nil, "", errors.New("the file is neither UTF-8 nor GBK; save it again as \"CSV UTF-8\"")
+		return nil, "", errorf("the file is neither UTF-8 nor GBK; save it again as \"CSV UTF-8\"")
 	}
 	return out, "GB18030", nil
 }
@@ -152,7 +151,7 @@ func decodeUTF16(data []byte) ([]byte, string, error) {
 	le := data[0] == 0xFF
 	data = data[2:]
 	if len(data)%2 != 0 {
-		return nil, "", errors.New("the file looks like UTF-16 but has an odd number of bytes")
+		return nil, "", errorf("the file looks like UTF-16 but has an odd number of bytes")
 	}
 	var b strings.Builder
 	u := make([]uint16, len(data)/2)
@@ -177,7 +176,7 @@ func decodeUTF16(data []byte) ([]byte, string, error) {
 func readCSV(name string, data []byte) (*Table, error) {
 	text, enc, err := DecodeText(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, errorf("%s: %v", name, err)
 	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.Comma = sniffComma(text)
@@ -192,9 +191,9 @@ func readCSV(name string, data []byte) (*Table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s, row %d: %v", name, pe.Line, pe.Err)
+				return nil, errorf("%s, row %d: %v", name, pe.Line, pe.Err)
 			}
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, errorf("%s: %v", name, err)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -19,10 +18,13 @@ import (
 func (w *work) topology(name string, data []byte) error {
 	cust := w.opt.Customer
 	if cust == "" {
-		return fmt.Errorf("say which customer the topology %s is for: --customer ID (a new id creates the customer)", name)
+		if w.opt.CustomerField != nil {
+			return errorf("say which customer the topology %s is for: the field %s (a new id creates the customer)", name, *w.opt.CustomerField)
+		}
+		return errorf("say which customer the topology %s is for: --customer ID (a new id creates the customer)", name)
 	}
 	if !archive.ValidCustomerID(cust) {
-		return fmt.Errorf("--customer %q: %s", cust, archive.CustomerIDHelp)
+		return w.badCustomer()
 	}
 	g, err := topofile.Read(name, bytes.NewReader(data))
 	if err != nil {
@@ -33,7 +35,7 @@ func (w *work) topology(name string, data []byte) error {
 	w.newName = strings.TrimSpace(g.Name)
 	devs, topo, problems := g.Records(cust)
 	for _, p := range problems {
-		w.note("%s", p.Message)
+		w.plan.Notes = append(w.plan.Notes, Note{Msg: p.Message, Chinese: p.Chinese})
 	}
 	l, err := w.deviceList(cust)
 	if err != nil {
@@ -84,9 +86,9 @@ func (w *work) topology(name string, data []byte) error {
 		if src != "" {
 			row.values = append(row.values, keyValue{"source_id", str(src)})
 		}
-		id, msg := l.merge(row)
-		if msg != "" {
-			w.note("node %s: %s; the links use the existing node", d.ID, msg)
+		id, err := l.merge(row)
+		if err != nil {
+			w.note("node %s: %v; the links use the existing node", d.ID, err)
 			id = d.ID
 		}
 		final[d.ID] = id

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -78,7 +77,7 @@ func ParseStatus(s string) (archive.DeviceStatus, error) {
 	if st, ok := statuses[key]; ok {
 		return st, nil
 	}
-	return "", fmt.Errorf("%q is not a device status; write 在用, 备用, 故障 or 拆除 (in_service, standby, faulty, removed)", s)
+	return "", errorf("%q is not a device status; write 在用, 备用, 故障 or 拆除 (in_service, standby, faulty, removed)", s)
 }
 
 // ParsePercent reads 85, 85%, 0.85 (a percentage-formatted cell) as 85.
@@ -87,13 +86,13 @@ func ParsePercent(s string) (int, error) {
 	pct := strings.HasSuffix(v, "%")
 	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(v, "%")), 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a percentage; write a number from 0 to 100", s)
+		return 0, errorf("%q is not a percentage; write a number from 0 to 100", s)
 	}
 	if !pct && f > 0 && f <= 1 && strings.Contains(v, ".") {
 		f *= 100 // a cell formatted as a percentage holds the fraction
 	}
 	if f < 0 || f > 100 {
-		return 0, fmt.Errorf("%q is not a percentage from 0 to 100", s)
+		return 0, errorf("%q is not a percentage from 0 to 100", s)
 	}
 	return int(f + 0.5), nil
 }
@@ -108,7 +107,7 @@ func ParseIP(s string) (string, error) {
 	}
 	a, err := netip.ParseAddr(v)
 	if err != nil {
-		return "", fmt.Errorf("%q is not an IP address", s)
+		return "", errorf("%q is not an IP address", s)
 	}
 	return a.String(), nil
 }
@@ -121,7 +120,7 @@ func ParseBool(s string) (bool, error) {
 	case "否", "n", "no", "false", "0", "", "-", "不涉密":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is neither yes nor no; write 是 or 否", s)
+	return false, errorf("%q is neither yes nor no; write 是 or 否", s)
 }
 
 // SplitList splits a cell holding several values: 李强、王芳 / liqiang,wangfang.

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -29,7 +28,7 @@ func parseDoc(data []byte) (*doc, error) {
 	text := strings.ReplaceAll(strings.TrimPrefix(string(data), "\uFEFF"), "\r\n", "\n")
 	first, rest, _ := strings.Cut(text, "\n")
 	if strings.TrimRight(first, " \t") != "---" {
-		return nil, fmt.Errorf("it does not start with front matter ('---')")
+		return nil, errorf("it does not start with front matter ('---')")
 	}
 	var front, body string
 	found := false
@@ -53,14 +52,14 @@ func parseDoc(data []byte) (*doc, error) {
 		off += end + 1
 	}
 	if !found {
-		return nil, fmt.Errorf("its front matter is never closed with '---'")
+		return nil, errorf("its front matter is never closed with '---'")
 	}
 	var n yaml.Node
 	if err := yaml.Unmarshal([]byte(front), &n); err != nil {
-		return nil, fmt.Errorf("its front matter is not valid YAML: %v", err)
+		return nil, errorf("its front matter is not valid YAML: %v", err)
 	}
 	if n.Kind != yaml.DocumentNode || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("its front matter is not a set of key: value lines")
+		return nil, errorf("its front matter is not a set of key: value lines")
 	}
 	d := &doc{front: n.Content[0], body: body, orig: front}
 	base, err := encodeFront(d.front)
