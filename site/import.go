@@ -15,6 +15,7 @@ import (
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/importer"
+	"github.com/dangan-archive/dangan/site/i18n"
 )
 
 // The import pages: upload a spreadsheet or topology, see the plan (the
@@ -55,6 +56,7 @@ type importPage struct {
 	MaxMB     int
 
 	Error string // a sentence to show above the form
+	Zh    bool   // the page is Chinese: the importer's messages in Chinese
 
 	// The preview.
 	Plan     *importer.Plan
@@ -113,6 +115,7 @@ func (s *Server) importOptions(r *http.Request, v view, form importForm) importe
 	mapping, _ := importer.ParseMap(form.Kind, form.Map)
 	return importer.Options{
 		Kind: form.Kind, Customer: form.Customer, Name: form.Name, Sheet: form.Sheet, Map: mapping, Strict: form.Strict,
+		MapField: s.importLabel("import.map"), CustomerField: s.importLabel("import.customer"),
 		Visible: func(f *archive.Folder) bool { return v.policy.CanSeeFolder(v.Viewer, f) },
 		Allow: func(id string, f *archive.Folder) error {
 			if f == nil {
@@ -134,9 +137,23 @@ func (s *Server) importOptions(r *http.Request, v view, form importForm) importe
 	}
 }
 
+// importLabel names a field of the import form in both languages, for the
+// importer's messages that would name a flag of the command line.
+func (s *Server) importLabel(key string) *importer.Label {
+	return &importer.Label{En: s.catalogs.Get(i18n.English).T(key), Zh: s.catalogs.Get(i18n.Chinese).T(key)}
+}
+
+// importMessage is an error of the importer in the page's language.
+func importMessage(r *http.Request, s *Server, err error) string {
+	if s.catalog(r).Lang == i18n.Chinese {
+		return importer.Chinese(err)
+	}
+	return err.Error()
+}
+
 // newImportPage fills what every state of the page shows.
-func (s *Server) newImportPage(v view, form importForm) *importPage {
-	p := &importPage{Form: form, Kinds: importer.Kinds, CanCreate: v.Viewer.Role == access.Admin, MaxMB: maxImportUpload >> 20,
+func (s *Server) newImportPage(r *http.Request, v view, form importForm) *importPage {
+	p := &importPage{Zh: s.catalog(r).Lang == i18n.Chinese, Form: form, Kinds: importer.Kinds, CanCreate: v.Viewer.Role == access.Admin, MaxMB: maxImportUpload >> 20,
 		Fields: map[string]string{}}
 	for _, k := range []importer.Kind{importer.Devices, importer.Customers} {
 		p.Fields[string(k)] = strings.Join(importer.Fields(k), ", ")
@@ -161,7 +178,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) error 
 	if !form.Kind.Valid() {
 		form.Kind = importer.Devices
 	}
-	p := s.newImportPage(v, form)
+	p := s.newImportPage(r, v, form)
 	if done := r.URL.Query().Get("done"); done != "" {
 		if info, err := s.Store.CommitInfo(done); err == nil {
 			p.Done = info.Hash
@@ -224,7 +241,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v view, f
 		return badRequest("import.error.kind", fmt.Errorf("import kind %q", form.Kind))
 	}
 	if _, err := importer.ParseMap(form.Kind, form.Map); err != nil {
-		return s.importFailed(w, r, v, form, err.Error())
+		return s.importFailed(w, r, v, form, importMessage(r, s, err))
 	}
 	snap, err := s.headSnapshot(r.Context())
 	if err != nil {
@@ -232,14 +249,18 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v view, f
 	}
 	plan, err := importer.Build(snap, s.reader(snap.Commit), name, data, s.importOptions(r, v, form))
 	if err != nil {
-		return s.importFailed(w, r, v, form, err.Error())
+		return s.importFailed(w, r, v, form, importMessage(r, s, err))
 	}
-	p := s.newImportPage(v, form)
+	p := s.newImportPage(r, v, form)
 	p.Plan, p.File, p.Changed = plan, name, changed
 	p.Payload = base64.StdEncoding.EncodeToString(data)
 	p.Digest = planDigest(plan)
 	var text strings.Builder
-	plan.WriteText(&text)
+	if p.Zh {
+		plan.WriteChinese(&text)
+	} else {
+		plan.WriteText(&text)
+	}
 	p.PlanText = text.String()
 	for _, f := range plan.Files {
 		p.Files = append(p.Files, importFile{Path: f.Path, Created: f.Created(), Text: string(f.New)})
@@ -256,7 +277,7 @@ func (s *Server) reader(commit string) importer.Reader {
 
 // importFailed shows the form again with what is wrong, as a sentence.
 func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, v view, form importForm, msg string) error {
-	p := s.newImportPage(v, form)
+	p := s.newImportPage(r, v, form)
 	p.Error = msg
 	return s.render(w, r, http.StatusUnprocessableEntity, "import", "import.title", p)
 }
@@ -283,7 +304,7 @@ func (s *Server) handleImportConfirm(w http.ResponseWriter, r *http.Request) err
 	}
 	plan, err := importer.Build(snap, s.reader(snap.Commit), name, data, s.importOptions(r, v, form))
 	if err != nil {
-		return s.importFailed(w, r, v, form, err.Error())
+		return s.importFailed(w, r, v, form, importMessage(r, s, err))
 	}
 	if planDigest(plan) != r.PostFormValue("digest") {
 		return s.importPreview(w, r, v, form, name, data, true)
@@ -313,7 +334,7 @@ func (s *Server) handleImportConfirm(w http.ResponseWriter, r *http.Request) err
 	case errors.As(err, &conflict):
 		return s.importPreview(w, r, v, form, name, data, true)
 	case errors.As(err, &invalid):
-		p := s.newImportPage(v, form)
+		p := s.newImportPage(r, v, form)
 		p.Error = s.catalog(r).T("import.error.invalid")
 		p.Problems = invalid.Problems
 		return s.render(w, r, http.StatusUnprocessableEntity, "import", "import.title", p)

@@ -20,6 +20,12 @@ const importCSV = "设备名称,厂商,型号,序列号,管理IP,安装日期,�
 // upload posts a file to /import/preview as viewer.
 func (ts *testServer) upload(t *testing.T, viewer, name, data string, fields map[string]string) response {
 	t.Helper()
+	return ts.uploadIn(t, "", viewer, name, data, fields)
+}
+
+// uploadIn posts a file with an Accept-Language header.
+func (ts *testServer) uploadIn(t *testing.T, lang, viewer, name, data string, fields map[string]string) response {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -31,6 +37,9 @@ func (ts *testServer) upload(t *testing.T, viewer, name, data string, fields map
 	req := httptest.NewRequest(http.MethodPost, "/import/preview", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("X-Test-Viewer", viewer)
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
 	return ts.do(t, req)
 }
 
@@ -206,5 +215,46 @@ func TestImportStrictAndErrors(t *testing.T) {
 	res = ts.upload(t, "admin", "a.csv", big, map[string]string{"kind": "devices", "customer": "mz-school"})
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("5 MB upload: %d, want 422", res.StatusCode)
+	}
+}
+
+// TestImportMessagesInPageLanguage: the importer's reasons, notes, plan
+// text and errors are in the page's language, and the site names its own
+// form's fields, never the command line's flags.
+func TestImportMessagesInPageLanguage(t *testing.T) {
+	ts := newServer(t, options{})
+	csv := "设备名称,厂商,型号,安装日期,备注\n核心交换机,华为,S5735,2024-02-30,x\n"
+	tests := []struct {
+		lang string
+		want []string // in the bad rows, the notes, the plan text
+		not  []string
+		err  string // the error of a device list without a customer
+	}{
+		{"zh-CN", []string{`"2024-02-30" 不是日期：2024 年 2 月没有 30 日`, "未导入的列：备注（要导入它们，请在“其他列名对应”中写明，格式为 表头=字段", "1 行无法导入：", "工作表 设备.csv，第 2 行，D 列（安装日期）"},
+			[]string{"is not a date", "--map", "columns not imported"}, "请说明 设备.csv 的设备属于哪个客户：填写“客户”"},
+		{"en", []string{`"2024-02-30" is not a date: February 2024 has no day 30`, "columns not imported: 备注 (to import them, name them in the field Other headings", "1 row cannot be imported:"},
+			[]string{"不是日期", "--map", "未导入的列"}, "say which customer the devices of 设备.csv belong to: the field Customer"},
+	}
+	for _, tt := range tests {
+		res := ts.uploadIn(t, tt.lang, "liqiang", "设备.csv", csv, map[string]string{"kind": "devices", "customer": "mz-renmin-hospital"})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: preview %d\n%s", tt.lang, res.StatusCode, res.Body)
+		}
+		shown := strings.Join(texts(findAll(res.Doc, "table.import-bad tbody tr")), "\n") + "\n" +
+			strings.Join(texts(findAll(res.Doc, ".import-notes li")), "\n") + "\n" + text(find(t, res.Doc, ".import-text pre"))
+		for _, w := range tt.want {
+			if !strings.Contains(shown, w) {
+				t.Errorf("%s: the preview lacks %q:\n%s", tt.lang, w, shown)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(shown, n) {
+				t.Errorf("%s: the preview shows %q:\n%s", tt.lang, n, shown)
+			}
+		}
+		res = ts.uploadIn(t, tt.lang, "liqiang", "设备.csv", csv, map[string]string{"kind": "devices"})
+		if got := text(find(t, res.Doc, ".import-error")); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, tt.err) {
+			t.Errorf("%s: no customer: %d %q, want %q", tt.lang, res.StatusCode, got, tt.err)
+		}
 	}
 }

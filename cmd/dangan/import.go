@@ -20,6 +20,7 @@ type importFlags struct {
 	customer, name, sheet, mapping string
 	dryRun, strict, asJSON         bool
 	author, message                string
+	lang                           string
 }
 
 func (a *app) importCommand() *cobra.Command {
@@ -72,6 +73,7 @@ func (a *app) importKindCommand(kind importer.Kind, use, short string) *cobra.Co
 	fl.BoolVar(&f.strict, "strict", false, "write nothing when any row cannot be imported")
 	fl.BoolVar(&f.asJSON, "json", false, "print the plan as JSON")
 	fl.StringVar(&f.author, "author", "dangan import <dangan@localhost>", "author of the commit, as \"Name <email>\"")
+	fl.StringVar(&f.lang, "lang", "en", "language of the plan and the importer's messages: en or zh")
 	fl.StringVar(&f.message, "message", "", "commit message (default: what was imported from where, and the rows left out)")
 	return c
 }
@@ -88,13 +90,31 @@ func joinFields(k importer.Kind) string {
 }
 
 func (a *app) runImport(cmd *cobra.Command, kind importer.Kind, file string, f importFlags) error {
+	if f.lang != "en" && f.lang != "zh" {
+		return fmt.Errorf("--lang %q: use en or zh", f.lang)
+	}
+	zh := f.lang == "zh"
+	// say picks the sentence of the chosen language.
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	// inLang gives an importer error in the chosen language.
+	inLang := func(err error) error {
+		if zh && err != nil {
+			return errors.New(importer.Chinese(err))
+		}
+		return err
+	}
 	sig, err := parseAuthor(f.author)
 	if err != nil {
 		return err
 	}
 	mapping, err := importer.ParseMap(kind, f.mapping)
 	if err != nil {
-		return err
+		return inLang(err)
 	}
 	data, err := readLimited(file, importer.MaxSize)
 	if err != nil {
@@ -117,7 +137,7 @@ func (a *app) runImport(cmd *cobra.Command, kind importer.Kind, file string, f i
 		Kind: kind, Customer: f.customer, Name: f.name, Map: mapping, Sheet: f.sheet, Strict: f.strict,
 	})
 	if err != nil {
-		return err
+		return inLang(err)
 	}
 	var head string
 	commit := !f.dryRun && !plan.Blocked() && !plan.Empty()
@@ -142,19 +162,21 @@ func (a *app) runImport(cmd *cobra.Command, kind importer.Kind, file string, f i
 		}{plan, f.dryRun, head}); err != nil {
 			return err
 		}
+	} else if zh {
+		plan.WriteChinese(a.stdout)
 	} else {
 		plan.WriteText(a.stdout)
 	}
 	switch {
 	case plan.Blocked():
-		fmt.Fprintf(a.stderr, "--strict: nothing written, because %d rows cannot be imported\n", len(plan.Bad))
+		fmt.Fprintf(a.stderr, say("--strict: nothing written, because %d rows cannot be imported\n", "--strict：有 %d 行无法导入，没有写入任何内容\n"), len(plan.Bad))
 		return exitError{1}
 	case f.dryRun:
-		fmt.Fprintln(a.stderr, "dry run: nothing written")
+		fmt.Fprintln(a.stderr, say("dry run: nothing written", "试运行：没有写入任何内容"))
 	case plan.Empty():
-		fmt.Fprintln(a.stderr, "nothing to change: the archive already has everything the file holds")
+		fmt.Fprintln(a.stderr, say("nothing to change: the archive already has everything the file holds", "没有要修改的：档案中已有文件里的全部内容"))
 	default:
-		fmt.Fprintf(a.stderr, "imported in commit %.10s (%d files)\n", head, len(plan.Files))
+		fmt.Fprintf(a.stderr, say("imported in commit %.10s (%d files)\n", "已导入，提交 %.10s（%d 个文件）\n"), head, len(plan.Files))
 	}
 	if plan.Empty() && len(plan.Bad) > 0 {
 		return exitError{1}

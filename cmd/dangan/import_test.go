@@ -120,11 +120,27 @@ func TestImportUsageErrors(t *testing.T) {
 		{[]string{"import", "devices", "no-such-file.xlsx", "--customer", "x"}, "open no-such-file.xlsx"},
 		{[]string{"import", "topology", importFixtures + "customers.csv", "--customer", "x"}, "unknown topology format"},
 		{[]string{"import", "customers", importFixtures + "customers.csv", "--author", "nobody"}, "--author"},
+		{[]string{"import", "devices", importFixtures + "devices.xlsx", "--lang", "zh"}, "请说明 设备清单 的设备属于哪个客户：--customer 编号"},
+		{[]string{"import", "devices", importFixtures + "devices.xlsx", "--lang", "fr"}, "--lang \"fr\": use en or zh"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := run(t, "", append([]string{"--archive", dir}, tt.args...)...)
 		if code != 1 || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, %q; want %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestImportInChinese: --lang zh prints the plan and its reasons in Chinese.
+func TestImportInChinese(t *testing.T) {
+	dir := commitDir(t, importFixtures+"archive")
+	code, out, errOut := run(t, "", "--archive", dir, "import", "devices", importFixtures+"devices.xlsx", "--customer", "mz-renmin-hospital", "--dry-run", "--lang", "zh")
+	if code != 0 || !strings.Contains(errOut, "试运行：没有写入任何内容") {
+		t.Fatalf("dry run: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"3 行无法导入：", `工作表 设备清单，第 7 行，H 列（安装日期）："2024-02-30" 不是日期：2024 年 2 月没有 30 日`, "注意：未导入的列：序号, 备注（要导入它们，请用 --map '表头=字段' 指定）"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--lang zh plan lacks %q:\n%s", want, out)
 		}
 	}
 }
