@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -250,9 +251,14 @@ func (c *compiler) words(v string, quoted, mark bool) query.Query {
 			if mark {
 				c.marks.idents = append(c.marks.idents, n)
 			}
+			digits := strings.ContainsFunc(n, unicode.IsDigit)
 			for _, f := range idf {
 				alts = append(alts, boosted(term(f, n), 5))
-				if runeLen(n) >= 3 {
+				// A serial starts with letters its vendor shares by the
+				// thousand (ZTEG…, 2102…): a word without digits is not the
+				// beginning of one, and its prefix would expand to every
+				// serial of the vendor.
+				if runeLen(n) >= 3 && (digits || f != fSerial) {
 					alts = append(alts, prefix(f, n))
 				}
 			}

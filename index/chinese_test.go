@@ -34,6 +34,8 @@ func TestSegment(t *testing.T) {
 		// are indexed too (at the word they end in): 天翼云 across 天翼 / 云主机.
 		{"天翼云主机", []string{"天翼", "云主机"}, []string{"天翼", "云主机", "主机", "天翼云"}},
 		{"弱电机房", []string{"弱电", "机房"}, []string{"弱电", "机房"}},
+		// The county's towns are words, not single characters.
+		{"杜家石沟镇卫生院", []string{"杜家石沟镇", "卫生院"}, []string{"杜家石沟镇", "杜家石沟", "石沟", "卫生院", "卫生"}},
 	}
 	for _, tt := range tests {
 		if got := terms(c.queryWords(tt.text)); !slices.Equal(got, tt.query) {
