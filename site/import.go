@@ -240,7 +240,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v view, f
 	if !form.Kind.Valid() {
 		return badRequest("import.error.kind", fmt.Errorf("import kind %q", form.Kind))
 	}
-	if _, err := importer.ParseMap(form.Kind, form.Map); err != nil {
+	if _, err := importer.ParseMapField(form.Kind, form.Map, s.importLabel("import.map")); err != nil {
 		return s.importFailed(w, r, v, form, importMessage(r, s, err))
 	}
 	snap, err := s.headSnapshot(r.Context())

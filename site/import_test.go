@@ -225,15 +225,16 @@ func TestImportMessagesInPageLanguage(t *testing.T) {
 	ts := newServer(t, options{})
 	csv := "设备名称,厂商,型号,安装日期,备注\n核心交换机,华为,S5735,2024-02-30,x\n"
 	tests := []struct {
-		lang string
-		want []string // in the bad rows, the notes, the plan text
-		not  []string
-		err  string // the error of a device list without a customer
+		lang   string
+		want   []string // in the bad rows, the notes, the plan text
+		not    []string
+		err    string // the error of a device list without a customer
+		mapErr string
 	}{
 		{"zh-CN", []string{`"2024-02-30" 不是日期：2024 年 2 月没有 30 日`, "未导入的列：备注（要导入它们，请在“其他列名对应”中写明，格式为 表头=字段", "1 行无法导入：", "工作表 设备.csv，第 2 行，D 列（安装日期）"},
-			[]string{"is not a date", "--map", "columns not imported"}, "请说明 设备.csv 的设备属于哪个客户：填写“客户”"},
+			[]string{"is not a date", "--map", "columns not imported"}, "请说明 设备.csv 的设备属于哪个客户：填写“客户”", "“其他列名对应” \"foo\"：每列请写成 表头=字段"},
 		{"en", []string{`"2024-02-30" is not a date: February 2024 has no day 30`, "columns not imported: 备注 (to import them, name them in the field Other headings", "1 row cannot be imported:"},
-			[]string{"不是日期", "--map", "未导入的列"}, "say which customer the devices of 设备.csv belong to: the field Customer"},
+			[]string{"不是日期", "--map", "未导入的列"}, "say which customer the devices of 设备.csv belong to: the field Customer", "“Other headings” \"foo\": write each column as HEADER=FIELD"},
 	}
 	for _, tt := range tests {
 		res := ts.uploadIn(t, tt.lang, "liqiang", "设备.csv", csv, map[string]string{"kind": "devices", "customer": "mz-renmin-hospital"})
@@ -251,6 +252,10 @@ func TestImportMessagesInPageLanguage(t *testing.T) {
 			if strings.Contains(shown, n) {
 				t.Errorf("%s: the preview shows %q:\n%s", tt.lang, n, shown)
 			}
+		}
+		res = ts.uploadIn(t, tt.lang, "liqiang", "设备.csv", csv, map[string]string{"kind": "devices", "customer": "mz-renmin-hospital", "map": "foo"})
+		if got := text(find(t, res.Doc, ".import-error")); res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(got, "--map") || !strings.Contains(got, tt.mapErr) {
+			t.Errorf("%s: a bad map: %d %q, want %q", tt.lang, res.StatusCode, got, tt.mapErr)
 		}
 		res = ts.uploadIn(t, tt.lang, "liqiang", "设备.csv", csv, map[string]string{"kind": "devices"})
 		if got := text(find(t, res.Doc, ".import-error")); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, tt.err) {

@@ -109,6 +109,16 @@ type Columns struct {
 // ParseMap reads --map: "header=field,header=field". A field of "-" makes
 // a column ignored. Headings are compared normalised.
 func ParseMap(k Kind, s string) (map[string]string, error) {
+	return ParseMapField(k, s, nil)
+}
+
+// ParseMapField is ParseMap for a form: its errors name the form's field
+// (when given) instead of --map.
+func ParseMapField(k Kind, s string, field *Label) (map[string]string, error) {
+	var name any = phrase("--map")
+	if field != nil {
+		name = Label{En: "“" + field.En + "”", Zh: "“" + field.Zh + "”"}
+	}
 	m := map[string]string{}
 	if strings.TrimSpace(s) == "" {
 		return m, nil
@@ -117,10 +127,10 @@ func ParseMap(k Kind, s string) (map[string]string, error) {
 		h, f, ok := strings.Cut(part, "=")
 		h, f = strings.TrimSpace(h), strings.TrimSpace(f)
 		if !ok || h == "" || f == "" {
-			return nil, errorf("--map %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'", part)
+			return nil, errorf("%s %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'", name, part)
 		}
 		if f != "-" && !slices.Contains(fieldsOf[k], f) {
-			return nil, errorf("--map %q: %s is not a field of a %s import; use one of %s", part, f, phrase(k), strings.Join(fieldsOf[k], ", "))
+			return nil, errorf("%s %q: %s is not a field of a %s import; use one of %s", name, part, f, phrase(k), strings.Join(fieldsOf[k], ", "))
 		}
 		m[NormalizeHeader(h)] = f
 	}

@@ -77,8 +77,8 @@ var zhMessages = map[string]string{
 	"%q is not a date: there is no month %d":               "%q 不是日期：没有 %d 月",
 	"%q is not a date: %s %d has no day %d":                "%[1]q 不是日期：%[3]d 年 %[2]d 月没有 %[4]d 日",
 	// header.go
-	"--map %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'":                                                                               "--map %q：每列请写成 表头=字段，例如 '机器名=role,IP=mgmt_ip'",
-	"--map %q: %s is not a field of a %s import; use one of %s":                                                                                                    "--map %q：%s 不是%s导入的字段；请用 %s 之一",
+	"%s %q: write each column as HEADER=FIELD, for example '机器名=role,IP=mgmt_ip'":                                                                                  "%s %q：每列请写成 表头=字段，例如 '机器名=role,IP=mgmt_ip'",
+	"%s %q: %s is not a field of a %s import; use one of %s":                                                                                                       "%s %q：%s 不是%s导入的字段；请用 %s 之一",
 	"sheet %s has no heading row that dangan recognises among its first rows: expected headings such as %s; name other headings with --map 'HEADING=field'":        "工作表 %s 的前几行中没有 dangan 认得的表头行：应有“%s”这样的表头；其他表头请用 --map '表头=字段' 指定",
 	"sheet %s has no heading row that dangan recognises among its first rows: expected headings such as %s; name other headings in the field %s, as HEADING=field": "工作表 %s 的前几行中没有 dangan 认得的表头行：应有“%s”这样的表头；其他表头请在“%s”中写明，格式为 表头=字段",
 	// table.go
@@ -113,6 +113,7 @@ var zhMessages = map[string]string{
 	"its front matter is not a set of key: value lines": "它的文件头不是“键: 值”的行",
 
 	// Phrases.
+	"--map":                "--map",
 	archive.CustomerIDHelp: "客户编号只能由小写英文字母、数字和连字符组成，例如 mz-renmin-hospital",
 	"devices":              "设备清单",
 	"customers":            "客户清单",
