@@ -283,7 +283,7 @@ func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress f
 		_ = bi.Close()
 		return err
 	}
-	if err := forceMerge(ctx, bi); err != nil {
+	if err := forceMerge(ctx, bi, path); err != nil {
 		_ = bi.Close()
 		return err
 	}
@@ -296,7 +296,7 @@ func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress f
 // forceMerge merges a freshly built index into one segment: a search
 // looks every term up in every segment of every field it names, so the
 // eleven segments a 10,000-customer build leaves cost that many lookups.
-func forceMerge(ctx context.Context, bi bleve.Index) error {
+func forceMerge(ctx context.Context, bi bleve.Index, path string) error {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return fmt.Errorf("merge the index: %w", err)
@@ -308,6 +308,17 @@ func forceMerge(ctx context.Context, bi bleve.Index) error {
 		mo.SegmentsPerMergeTask = 1 << 10
 		if err := s.ForceMerge(ctx, &mo); err != nil {
 			return fmt.Errorf("merge the index: %w", err)
+		}
+		// bleve deletes the merged segments' files in the background once
+		// the merged one is recorded: wait for that (a few seconds at
+		// most), or a process that exits right after a rebuild (dangan
+		// index --rebuild) leaves twice the index on disk.
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; {
+			zaps, _ := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+			if len(zaps) <= 1 {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	return ctx.Err()
