@@ -391,7 +391,11 @@ func (w *work) finish() error {
 	}
 	for _, p := range errorsOf(after, changed) {
 		if !before[p.Path+"\x00"+p.Message] {
-			return errorf("the import would make the archive invalid (%s); nothing was written: please report this with the file", p)
+			zh := p.String()
+			if p.Chinese != "" {
+				zh = fmt.Sprintf("%s:%d:%d: %s", p.Path, max(p.Line, 1), max(p.Col, 1), p.Chinese)
+			}
+			return errorf("the import would make the archive invalid (%s); nothing was written: please report this with the file", Label{En: p.String(), Zh: zh})
 		}
 	}
 	return nil
