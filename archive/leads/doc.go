@@ -13,7 +13,7 @@
 //	                                                  the same with Lead.FirstSeen from git history
 //	                                                  (incremental too: the site's call on each commit)
 //	lead.Redact(hidden) / RedactAll(leads, hidden)    what a role may see (see below)
-//	SetStatus(content, id, status, by, date)          leads.md with one lead's status set
+//	SetStatus(content, id, status, by, date)          leads.md with one lead's status set (SetTracked: with a note)
 //	WriteCSV / WriteXLSX / WriteJSON(w, leads, lang)  exports
 //
 // Derive is pure and safe to call concurrently; a Cache and a Tracker are
@@ -93,7 +93,10 @@
 // that day), and repeat faults and words are judged as of the commit's
 // day. A Tracker walks the history once, re-evaluating only the customers
 // each commit touched, and caches the result keyed by commit and rules
-// (CacheDir/leads-seen.gob); later calls only walk the new commits.
+// (CacheDir/leads-seen.gob); later calls only walk the new commits. It
+// needs one repository's first-parent chain (History: *gitstore.Repo); a
+// gitstore.Union of several repositories has no single chain, so leads
+// shown from a Union have no FirstSeen (Began falls back to Since).
 //
 // # What a role may see
 //
