@@ -162,7 +162,7 @@ func writeLeadTable(w io.Writer, ls []leads.Lead, lang string) error {
 	if strings.HasPrefix(lang, "en") {
 		head = []string{"score", "signal", "customer", "summary", "status", "first seen", "id"}
 	}
-	t := &table{head: head, max: []int{0, 16, 24, 60, 0, 0, 0}}
+	t := &table{head: head, max: []int{0, 24, 24, 60, 0, 0, 0}}
 	for _, l := range ls {
 		t.rows = append(t.rows, []string{fmt.Sprint(l.Score), l.Signal.Label(lang), l.CustomerName, l.Text(lang), l.Status.Label(lang), l.FirstSeen.Date().String(), l.ID})
 	}
