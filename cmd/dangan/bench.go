@@ -28,7 +28,7 @@ var danganSelf = func(ctx context.Context, args ...string) *exec.Cmd {
 }
 
 func (a *app) benchCommand() *cobra.Command {
-	var sizes, out, queries string
+	var sizes, out, queries, skip string
 	var reps int
 	var quick bool
 	var load time.Duration
@@ -61,6 +61,12 @@ its target and whether it is met. A full run takes about half an hour;
 					cfg.Reps = reps
 				}
 			}
+			cfg.Skip = map[string]bool{}
+			for _, p := range strings.Split(skip, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					cfg.Skip[p] = true
+				}
+			}
 			if !quick || cmd.Flags().Changed("sizes") {
 				cfg.Sizes = nil
 				for f := range strings.SplitSeq(sizes, ",") {
@@ -91,6 +97,7 @@ its target and whether it is met. A full run takes about half an hour;
 	c.Flags().StringVar(&out, "out", "", "folder for the archives, profiles and the report (default DATA/bench, DATA being --data or ./.dangan)")
 	c.Flags().StringVar(&queries, "queries", "", "file of queries, one a line (default: the index package's set of 500+ queries; \"generated\": made from each archive's own words)")
 	c.Flags().DurationVar(&load, "load", 20*time.Second, "how long the mixed load test runs")
+	c.Flags().StringVar(&skip, "skip", "", "parts not to measure, separated by commas: floors, build (reuse the index), freshness, page, history, noindex, grep")
 	c.Flags().BoolVar(&quick, "quick", false, "a small, fast run (200 customers, 1 repetition) for tests")
 	return c
 }

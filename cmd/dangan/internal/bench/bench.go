@@ -48,6 +48,10 @@ type Config struct {
 	Queries string
 	// MinQueries is the size of a generated query set.
 	MinQueries int
+	// Skip names parts not to measure: floors, build (the index in the
+	// data folder is then reused), freshness, page, history, noindex (the
+	// cold start without an index), grep.
+	Skip map[string]bool
 	// Dangan returns a command running dangan itself with args.
 	Dangan func(ctx context.Context, args ...string) *exec.Cmd
 	// Version names the dangan measured (its commit).
@@ -244,11 +248,15 @@ func (s *suite) size(ctx context.Context, n int) error {
 
 	// Floors: what any build from git must at least do.
 	var catT, segT []float64
+	reps := c.Reps
+	if c.Skip["floors"] {
+		reps = 0
+	}
 	tok, err := zhTokenizer()
 	if err != nil {
 		return err
 	}
-	for range c.Reps {
+	for range reps {
 		d, _, err := catFileFloor(ctx, arch.Dir)
 		if err != nil {
 			return err
@@ -258,15 +266,25 @@ func (s *suite) size(ctx context.Context, n int) error {
 		segT = append(segT, d.Seconds())
 	}
 	texts = nil
-	s.add(n, "floors", runs("floor: git cat-file --batch, every blob of HEAD", "s", catT, nil),
-		runs(fmt.Sprintf("floor: Chinese segmenter alone, all markdown, %d cores", runtime.GOMAXPROCS(0)), "s", segT, nil))
+	if !c.Skip["floors"] {
+		s.add(n, "floors", runs("floor: git cat-file --batch, every blob of HEAD", "s", catT, nil),
+			runs(fmt.Sprintf("floor: Chinese segmenter alone, all markdown, %d cores", runtime.GOMAXPROCS(0)), "s", segT, nil))
+	}
 
 	// Full build, a child process per repetition.
 	data := filepath.Join(c.Out, fmt.Sprintf("data-%d", n))
-	os.RemoveAll(data)
+	if !c.Skip["build"] {
+		os.RemoveAll(data)
+	}
 	tok2, err := setupUsers(data)
 	if err != nil {
 		return err
+	}
+	if c.Skip["build"] {
+		if err := s.inProcess(ctx, n, arch, data, customers, visible); err != nil {
+			return err
+		}
+		return s.served(ctx, n, arch, data, tok2, qs, visible)
 	}
 	var buildT, buildRSS, buildCPU []float64
 	for r := range c.Reps {
@@ -344,6 +362,9 @@ func (s *suite) inProcess(ctx context.Context, n int, arch *archiveInfo, data st
 	if err != nil {
 		return err
 	}
+	if c.Skip["freshness"] {
+		return s.pageAndHistory(ctx, n, arch, repo, ix, visible)
+	}
 	commitT, afterT, err := freshness(ctx, repo, ix, snap, customers, c.Commits)
 	if err != nil {
 		return fmt.Errorf("freshness: %w", err)
@@ -356,7 +377,14 @@ func (s *suite) inProcess(ctx context.Context, n int, arch *archiveInfo, data st
 		samples("one-file commit → searchable (after the commit: changes, snapshot, index, search)", "ms", "commits", afterT, below(50)),
 		samples("one durable one-file commit (gitstore)", "ms", "commits", commitT, nil),
 		samples("commit + searchable, end to end", "ms", "commits", total, nil))
+	return s.pageAndHistory(ctx, n, arch, repo, ix, visible)
+}
 
+func (s *suite) pageAndHistory(ctx context.Context, n int, arch *archiveInfo, repo *gitstore.Repo, ix *index.Index, visible []string) error {
+	c := s.cfg
+	if c.Skip["page"] {
+		return s.history(n, arch, visible)
+	}
 	sample := visible[:min(len(visible), 200)]
 	var p50, p99 []float64
 	for range c.Reps {
@@ -369,7 +397,14 @@ func (s *suite) inProcess(ctx context.Context, n int, arch *archiveInfo, data st
 	s.add(n, "page",
 		runs(fmt.Sprintf("customer page, server-side, median (%d customers × 3)", len(sample)), "ms", p50, nil),
 		runs("customer page, server-side, p99 (diagram cached)", "ms", p99, below(5)))
+	return s.history(n, arch, visible)
+}
 
+func (s *suite) history(n int, arch *archiveInfo, customers []string) error {
+	c := s.cfg
+	if c.Skip["history"] {
+		return nil
+	}
 	path := "customers/" + customers[0] + "/devices.md"
 	var first, cached, later []float64
 	for r := range c.Reps {
@@ -407,13 +442,23 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 	s.add(n, "start", runs("cold start of dangan serve → first answered search (index present)", "s", cold, below(3)))
 
 	// Cold start without an index: once.
+	if !c.Skip["noindex"] {
+		if err := s.noIndexStart(ctx, n, arch, logPath("noindex")); err != nil {
+			return err
+		}
+	}
+	return s.searchAndLoad(ctx, n, arch, data, tok, qs, customers)
+}
+
+func (s *suite) noIndexStart(ctx context.Context, n int, arch *archiveInfo, log string) error {
+	c := s.cfg
 	bare := filepath.Join(c.Out, fmt.Sprintf("data-%d-noindex", n))
 	os.RemoveAll(bare)
 	btok, err := setupUsers(bare)
 	if err != nil {
 		return err
 	}
-	d, full, err := s.coldStart(ctx, arch.Dir, bare, btok, logPath("noindex"))
+	d, full, err := s.coldStart(ctx, arch.Dir, bare, btok, log)
 	os.RemoveAll(bare)
 	if err != nil {
 		return err
@@ -422,6 +467,12 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 	f.Note = fmt.Sprintf("answers at once while the index is built in the background; first search with hits after %.1f s", full.Seconds())
 	f2 := runs("cold start without an index → first search with hits", "s", []float64{full.Seconds()}, nil)
 	s.add(n, "start", f, f2)
+	return nil
+}
+
+func (s *suite) searchAndLoad(ctx context.Context, n int, arch *archiveInfo, data string, tok tokens, qs []Query, customers []string) error {
+	c := s.cfg
+	logPath := func(what string) string { return filepath.Join(c.Out, fmt.Sprintf("serve-%d-%s.log", n, what)) }
 
 	// Search over HTTP, profiled.
 	prof := filepath.Join(c.Out, fmt.Sprintf("serve-%d-search.cpu.prof", n))
@@ -499,7 +550,9 @@ func (s *suite) served(ctx context.Context, n int, arch *archiveInfo, data strin
 	// git grep (and ripgrep) over the same archive, same queries, same
 	// concurrency.
 	tools := []string{"git"}
-	if s.rep.Versions.Ripgrep != "" {
+	if c.Skip["grep"] {
+		tools = nil
+	} else if s.rep.Versions.Ripgrep != "" {
 		tools = append(tools, "rg")
 	}
 	for _, tool := range tools {
