@@ -409,6 +409,29 @@ func (u *Union) History(path string, limit int) ([]Commit, error) {
 	return out, nil
 }
 
+// Log returns every member's commits, newest first by time: walking it
+// from the oldest, Changes between neighbours gives what each commit did
+// (a member's commit stands for that member there and the others as of
+// its time), which is how leads find the commit where a signal appeared.
+func (u *Union) Log(limit int) ([]Commit, error) {
+	if len(u.repos) == 1 {
+		return u.repos[0].Log(limit)
+	}
+	var out []Commit
+	for _, r := range u.repos {
+		cs, err := r.Log(limit)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Dir(), err)
+		}
+		out = append(out, cs...)
+	}
+	slices.SortStableFunc(out, func(a, b Commit) int { return b.When.Compare(a.When) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
 // AsOf returns the union version as of t.
 func (u *Union) AsOf(t time.Time) (string, error) {
 	if len(u.repos) == 1 {

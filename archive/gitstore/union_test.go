@@ -160,9 +160,26 @@ func TestUnionVersions(t *testing.T) {
 		t.Errorf("History(\"\") = %d commits, %v; want all three", len(all), err)
 	}
 	_ = main
+	log, err := u.Log(0)
+	if err != nil || len(log) != 3 || log[0].Hash != ids[2] || log[1].Hash != ids[1] || log[2].Hash != ids[0] {
+		t.Errorf("Log = %v, %v; want the three commits newest first across members", log, err)
+	}
+	// Walking the log from the oldest, each step's changes are that commit's.
+	changed, _, err := u.Changes(ids[0], ids[1])
+	if err != nil || len(changed) != 2 {
+		t.Errorf("Changes(primary's first, secret's first) = %v, %v; want the secret member's two new files (its dangan.yaml and duplicate school left out)", paths(changed), err)
+	}
 	if es, err := u.List(ids[2], archive.GuidesDir); err != nil || len(es) != 2 {
 		t.Errorf("List(guides) = %v, %v; want both members' guides", es, err)
 	}
+}
+
+func paths(fs []archive.File) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path)
+	}
+	return out
 }
 
 func must[T any](v T, err error) T {
