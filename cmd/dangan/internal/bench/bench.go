@@ -160,7 +160,14 @@ func Run(ctx context.Context, c Config, command string) (*Report, error) {
 	s := &suite{cfg: c, rep: &Report{Started: time.Now().UTC(), Command: command, Machine: machine(), Versions: versions(ctx, c.Version), Reps: c.Reps, Clients: c.Clients}}
 	s.logf("machine: %s, %d cores, load %s", s.rep.Machine.CPU, s.rep.Machine.Cores, s.rep.Machine.LoadBefore)
 	var runErr error
-	for _, n := range c.Sizes {
+	for i, n := range c.Sizes {
+		if i > 0 {
+			// A long run stopped later still leaves the sizes it finished.
+			s.rep.Seconds = time.Since(s.rep.Started).Seconds()
+			if err := s.write(); err != nil {
+				return s.rep, err
+			}
+		}
 		if err := s.size(ctx, n); err != nil {
 			runErr = fmt.Errorf("%d customers: %w", n, err)
 			s.rep.Notes = append(s.rep.Notes, "The run stopped early: "+runErr.Error())
