@@ -102,6 +102,8 @@ type Server struct {
 	// PollInterval is how often the store's head is checked (default 1s).
 	PollInterval time.Duration
 
+	staff    staffCache
+	allowed  allowedCache
 	live     *Live
 	pages    *pages
 	catalogs *i18n.Catalogs

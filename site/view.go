@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/access"
@@ -20,6 +21,8 @@ type view struct {
 	live   *archive.Snapshot // the rules and restrictions in force now
 	ctx    context.Context
 	audit  func(ctx context.Context, customer, path string) // nil: no audit
+	// allowed caches the filter's restricted customers (nil: no cache).
+	allowed *allowedCache
 }
 
 // viewOf returns the view of the person making the request. The rules
@@ -32,7 +35,7 @@ func (s *Server) viewOf(r *http.Request) view {
 		}
 	}
 	live := s.live.Snapshot()
-	return view{Viewer: v, policy: access.Policy{Settings: live.Settings}, live: live, ctx: r.Context(), audit: s.restrictedRead}
+	return view{Viewer: v, policy: access.Policy{Settings: live.Settings}, live: live, ctx: r.Context(), audit: s.restrictedRead, allowed: &s.allowed}
 }
 
 // visible reports whether the viewer may see a customer now. A customer
@@ -125,6 +128,41 @@ func (v view) hide() []string { return v.policy.Hide(v.Viewer) }
 // filter is the search filter of the viewer: hidden fields are not
 // searched and restricted customers not matched.
 func (v view) filter() index.Filter {
-	all, ids := v.policy.AllowedRestricted(v.Viewer, v.live)
+	all, ids := v.allowed.of(v.policy, v.Viewer, v.live)
 	return index.Filter{AllRestricted: all, AllowRestricted: ids, Hide: v.hide()}
+}
+
+// allowedCache remembers, per snapshot and person, which restricted
+// customers they may see: working it out reads every customer, 7.5 ms of
+// CPU a search at 10,000 customers (more than the search itself), and the
+// answer only changes with a commit.
+type allowedCache struct {
+	mu     sync.Mutex
+	commit string
+	byWho  map[access.Viewer]allowedSet
+}
+
+type allowedSet struct {
+	all bool
+	ids []string
+}
+
+func (c *allowedCache) of(p access.Policy, v access.Viewer, snap *archive.Snapshot) (bool, []string) {
+	if c == nil || snap.Commit == "" {
+		return p.AllowedRestricted(v, snap)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.commit != snap.Commit || c.byWho == nil {
+		c.commit, c.byWho = snap.Commit, map[access.Viewer]allowedSet{}
+	}
+	a, ok := c.byWho[v]
+	if !ok {
+		if len(c.byWho) > 1000 {
+			clear(c.byWho)
+		}
+		a.all, a.ids = p.AllowedRestricted(v, snap)
+		c.byWho[v] = a
+	}
+	return a.all, a.ids
 }
