@@ -49,10 +49,26 @@ type Folder struct {
 // failure to read the files (a broken repository) is an error.
 func Load(commit string, files iter.Seq2[File, error]) (*Snapshot, error) {
 	s := &Snapshot{Commit: commit, Settings: DefaultSettings()}
-	var batch []File
+	// Reading blobs out of git and parsing YAML take about as long as each
+	// other on a large archive: parse on every core while the files are
+	// still being read, instead of one after the other.
+	jobs := make(chan File, 256)
+	parsed := make([][]*Record, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range parsed {
+		wg.Go(func() {
+			for f := range jobs {
+				r := Parse(f.Path, f.Data)
+				r.Version = f.Version
+				parsed[w] = append(parsed[w], r)
+			}
+		})
+	}
+	var readErr error
 	for f, err := range files {
 		if err != nil {
-			return nil, fmt.Errorf("read archive at %s: %w", short(commit), err)
+			readErr = fmt.Errorf("read archive at %s: %w", short(commit), err)
+			break
 		}
 		if f.Path == SettingsFile {
 			s.Settings, s.settingsProblems = ParseSettings(f.Data)
@@ -61,10 +77,19 @@ func Load(commit string, files iter.Seq2[File, error]) (*Snapshot, error) {
 		if PlaceOf(f.Path).Kind == "" {
 			continue
 		}
-		batch = append(batch, f)
+		jobs <- f
 	}
-	for _, r := range parseAll(batch) {
-		s.records.set(r.Path, r)
+	close(jobs)
+	wg.Wait()
+	if readErr != nil {
+		return nil, readErr
+	}
+	// Records are kept by path, so the order the workers finished in
+	// does not show.
+	for _, rs := range parsed {
+		for _, r := range rs {
+			s.records.set(r.Path, r)
+		}
 	}
 	s.rebuild(nil)
 	return s, nil
