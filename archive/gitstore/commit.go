@@ -93,22 +93,7 @@ func (r *Repo) Commit(ctx context.Context, c Change) (string, error) {
 			return "", fmt.Errorf("commit: %w", err)
 		}
 	}
-	when := c.Author.When
-	if when.IsZero() {
-		when = r.now()
-	}
-	var body bytes.Buffer
-	fmt.Fprintf(&body, "tree %s\n", newRoot)
-	if !parent.IsZero() {
-		fmt.Fprintf(&body, "parent %s\n", parent)
-	}
-	fmt.Fprintf(&body, "author %s\n", ident(c.Author.Name, c.Author.Email, when))
-	fmt.Fprintf(&body, "committer %s\n\n", ident(c.Author.Name, c.Author.Email, r.now()))
-	body.WriteString(c.Message)
-	if c.Message != "" && !strings.HasSuffix(c.Message, "\n") {
-		body.WriteByte('\n')
-	}
-	id, err := w.put(plumbing.CommitObject, body.Bytes())
+	id, err := w.put(plumbing.CommitObject, r.commitText(newRoot, parent, c))
 	if err != nil {
 		return "", fmt.Errorf("commit: %w", err)
 	}
@@ -148,6 +133,27 @@ func checkChange(c *Change) error {
 		return errors.New("commit: the message holds a NUL character")
 	}
 	return nil
+}
+
+// commitText is the commit object of a change: its tree on parent,
+// authored when the change says (now if it does not), committed now.
+func (r *Repo) commitText(tree, parent plumbing.Hash, c Change) []byte {
+	when := c.Author.When
+	if when.IsZero() {
+		when = r.now()
+	}
+	var body bytes.Buffer
+	fmt.Fprintf(&body, "tree %s\n", tree)
+	if !parent.IsZero() {
+		fmt.Fprintf(&body, "parent %s\n", parent)
+	}
+	fmt.Fprintf(&body, "author %s\n", ident(c.Author.Name, c.Author.Email, when))
+	fmt.Fprintf(&body, "committer %s\n\n", ident(c.Author.Name, c.Author.Email, r.now()))
+	body.WriteString(c.Message)
+	if c.Message != "" && !strings.HasSuffix(c.Message, "\n") {
+		body.WriteByte('\n')
+	}
+	return body.Bytes()
 }
 
 func ident(name, email string, t time.Time) string {

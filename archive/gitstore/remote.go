@@ -364,22 +364,7 @@ func (r *Repo) WriteCommit(ctx context.Context, c Change) (string, error) {
 			return "", fmt.Errorf("write commit: %w", err)
 		}
 	}
-	when := c.Author.When
-	if when.IsZero() {
-		when = r.now()
-	}
-	var body bytes.Buffer
-	fmt.Fprintf(&body, "tree %s\n", newRoot)
-	if !parent.IsZero() {
-		fmt.Fprintf(&body, "parent %s\n", parent)
-	}
-	fmt.Fprintf(&body, "author %s\n", ident(c.Author.Name, c.Author.Email, when))
-	fmt.Fprintf(&body, "committer %s\n\n", ident(c.Author.Name, c.Author.Email, r.now()))
-	body.WriteString(c.Message)
-	if c.Message != "" && !strings.HasSuffix(c.Message, "\n") {
-		body.WriteByte('\n')
-	}
-	id, err := w.put(plumbing.CommitObject, body.Bytes())
+	id, err := w.put(plumbing.CommitObject, r.commitText(newRoot, parent, c))
 	if err != nil {
 		return "", fmt.Errorf("write commit: %w", err)
 	}
