@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 )
 
 // bigCSV is a device list of n rows, the status of each set to status.
@@ -85,7 +85,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 
 // BenchmarkImportKdl plans the largest real topology (754 nodes).
 func BenchmarkImportKdl(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(shared.ZooDir(b), "Kdl.gml"))
+	data, err := os.ReadFile(filepath.Join(zoo.Dir(b), "Kdl.gml"))
 	if err != nil {
 		b.Fatal(err)
 	}

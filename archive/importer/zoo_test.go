@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 )
 
 // TestImportZoo imports every real topology of the shared Topology Zoo
 // files into a new customer and checks that the archive has no error, and
 // that importing the same file again changes nothing.
 func TestImportZoo(t *testing.T) {
-	dir := shared.ZooDir(t)
+	dir := zoo.Dir(t)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,7 @@ package topofile_test
 
 import (
 	"errors"
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +56,7 @@ func addZooSeeds(f *testing.F, ext string) {
 	if ext != ".gml" {
 		return
 	}
-	dir := shared.ZooDir(f)
+	dir := zoo.Dir(f)
 	for _, name := range []string{"Abilene.gml", "Uninett2011.gml"} {
 		if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			f.Add(data)

@@ -1,7 +1,7 @@
 package topofile_test
 
 import (
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +15,7 @@ import (
 // The counts of the shared data's README. The files hold exactly these
 // (checked when the test was written: Cernet and Chinanet are listed in
 // that order there, with 41/59 and 42/66).
-var zoo = []struct {
+var zooFiles = []struct {
 	file         string
 	name         string
 	nodes, edges int
@@ -30,8 +30,8 @@ var zoo = []struct {
 }
 
 func TestReadZoo(t *testing.T) {
-	dir := shared.ZooDir(t)
-	for _, z := range zoo {
+	dir := zoo.Dir(t)
+	for _, z := range zooFiles {
 		t.Run(z.file, func(t *testing.T) {
 			g := mustRead(t, filepath.Join(dir, z.file))
 			if g.Name != z.name || len(g.Nodes) != z.nodes || len(g.Edges) != z.edges {
@@ -160,7 +160,7 @@ func TestReadByExtension(t *testing.T) {
 }
 
 func BenchmarkReadGML(b *testing.B) {
-	dir := shared.ZooDir(b)
+	dir := zoo.Dir(b)
 	for _, name := range []string{"Abilene.gml", "Kdl.gml"} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

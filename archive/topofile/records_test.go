@@ -2,7 +2,7 @@ package topofile_test
 
 import (
 	"flag"
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -75,8 +75,8 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // checker would: unique well-formed ids, every link end defined, nothing
 // dropped.
 func TestRecordsZoo(t *testing.T) {
-	dir := shared.ZooDir(t)
-	for _, z := range zoo {
+	dir := zoo.Dir(t)
+	for _, z := range zooFiles {
 		t.Run(z.file, func(t *testing.T) {
 			g := mustRead(t, filepath.Join(dir, z.file))
 			devs, topo, problems := g.Records("zoo")

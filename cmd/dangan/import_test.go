@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/dangan-archive/dangan/archive/gitstore"
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -99,8 +99,8 @@ func TestImportCustomersGBKAndTopology(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"encoding": "GB18030"`) || !strings.Contains(out, `"id": "mizhixiandisanzhongxue"`) {
 		t.Fatalf("customers: exit %d\n%s%s", code, out, errOut)
 	}
-	zoo := shared.ZooDir(t)
-	code, out, errOut = run(t, "", "--archive", dir, "import", "topology", filepath.Join(zoo, "Chinanet.gml"), "--customer", "cn-chinanet", "--message", "导入中国电信骨干网拓扑")
+	zooDir := zoo.Dir(t)
+	code, out, errOut = run(t, "", "--archive", dir, "import", "topology", filepath.Join(zooDir, "Chinanet.gml"), "--customer", "cn-chinanet", "--message", "导入中国电信骨干网拓扑")
 	if code != 0 || !strings.Contains(out, "customer cn-chinanet Chinanet (new customer)") {
 		t.Fatalf("topology: exit %d\n%s%s", code, out, errOut)
 	}

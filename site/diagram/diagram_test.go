@@ -6,7 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"github.com/dangan-archive/dangan/internal/shared"
+	"github.com/dangan-archive/dangan/archive/topofile/zoo"
 	"io"
 	"os"
 	"os/exec"
@@ -335,7 +335,7 @@ type zooFile struct {
 }
 
 func zooInputs(tb testing.TB) []zooFile {
-	dir := shared.ZooDir(tb)
+	dir := zoo.Dir(tb)
 	var out []zooFile
 	for _, name := range []string{"Abilene.gml", "Chinanet.gml", "Cernet.gml", "Uninett2011.gml", "Cogentco.gml", "Kdl.gml"} {
 		f, err := os.Open(filepath.Join(dir, name))

@@ -1,6 +1,7 @@
-// Package shared finds the data every developer and CI run has beside the
-// repository (../shared: real operator topologies), for tests.
-package shared
+// Package zoo finds the Topology Zoo files (real operator topologies) that
+// every developer and CI run has beside the repository in ../shared, for
+// tests.
+package zoo
 
 import (
 	"os"
@@ -8,10 +9,10 @@ import (
 	"testing"
 )
 
-// ZooDir finds the shared topology-zoo files: $DANGAN_SHARED, else
+// Dir finds the shared topology-zoo files: $DANGAN_SHARED, else
 // ../shared beside the repository root (the directory holding go.mod).
 // Missing data fails in CI and skips elsewhere.
-func ZooDir(tb testing.TB) string {
+func Dir(tb testing.TB) string {
 	tb.Helper()
 	shared := os.Getenv("DANGAN_SHARED")
 	if shared == "" {
