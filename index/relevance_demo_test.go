@@ -21,16 +21,7 @@ var demoRelevanceOptions = demo.Options{Customers: 60, Seed: 1}
 // each path is the archive.
 func demoFiles(tb testing.TB, opts demo.Options) map[string][]byte {
 	tb.Helper()
-	files := map[string][]byte{}
-	err := demo.Generate(opts, func(c demo.Commit) error {
-		for _, f := range c.Files {
-			files[f.Path] = f.Data
-		}
-		for _, p := range c.Deleted {
-			delete(files, p)
-		}
-		return nil
-	})
+	files, err := demo.Files(opts)
 	if err != nil {
 		tb.Fatalf("generating the demo archive: %v", err)
 	}

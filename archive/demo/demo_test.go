@@ -394,3 +394,29 @@ func TestInitFiles(t *testing.T) {
 		t.Error(".gitignore does not exclude .dangan/")
 	}
 }
+
+// TestFilesIsTheLastCommit: Files replays the history to the archive the
+// last commit holds, and Snapshot parses exactly those files.
+func TestFilesIsTheLastCommit(t *testing.T) {
+	opts := demo.Options{Customers: 5, Seed: 2}
+	files, err := demo.Files(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := demo.Snapshot(opts, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for p := range files {
+		if archive.PlaceOf(p).Kind != "" {
+			n++
+			if snap.Record(p) == nil {
+				t.Errorf("%s is in Files but not in the Snapshot", p)
+			}
+		}
+	}
+	if n == 0 || snap.Len() != n || snap.Commit != "x" {
+		t.Errorf("snapshot has %d records (commit %q), Files %d records", snap.Len(), snap.Commit, n)
+	}
+}

@@ -24,26 +24,7 @@ var (
 func demoArchive(b *testing.B) *archive.Snapshot {
 	b.Helper()
 	demoOnce.Do(func() {
-		files := map[string][]byte{}
-		demoErr = demo.Generate(demo.Options{Customers: 10000, Seed: 1}, func(c demo.Commit) error {
-			for _, f := range c.Files {
-				files[f.Path] = f.Data
-			}
-			for _, p := range c.Deleted {
-				delete(files, p)
-			}
-			return nil
-		})
-		if demoErr != nil {
-			return
-		}
-		demoSnap, demoErr = archive.Load("demo", func(yield func(archive.File, error) bool) {
-			for p, d := range files {
-				if !yield(archive.File{Path: p, Data: d}, nil) {
-					return
-				}
-			}
-		})
+		demoSnap, demoErr = demo.Snapshot(demo.Options{Customers: 10000, Seed: 1}, "demo")
 	})
 	if demoErr != nil {
 		b.Fatal(demoErr)
