@@ -41,20 +41,7 @@ var ErrEmptyCommit = errors.New("nothing to commit")
 // edits are kept (and a warning logged), and git status stays clean
 // otherwise.
 func (r *Repo) Commit(ctx context.Context, c Change) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if err := checkChange(&c); err != nil {
-		return "", err
-	}
-	var parent plumbing.Hash
-	if c.Parent != "" {
-		var ok bool
-		if parent, ok = parseHash(strings.ToLower(c.Parent)); !ok {
-			return "", fmt.Errorf("commit: parent %q is not a full commit id", c.Parent)
-		}
-	}
-	root, err := changeTree(c.Files)
+	parent, root, err := prepare(ctx, &c, "commit")
 	if err != nil {
 		return "", err
 	}
@@ -174,6 +161,27 @@ func firstLine(s string) string {
 type changeNode struct {
 	files map[string]*FileChange
 	dirs  map[string]*changeNode
+}
+
+// prepare checks a change before anything is written (what names the
+// operation in errors): the context, the files, the parent's id; and
+// arranges the files as a tree.
+func prepare(ctx context.Context, c *Change, what string) (plumbing.Hash, *changeNode, error) {
+	if err := ctx.Err(); err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	if err := checkChange(c); err != nil {
+		return plumbing.ZeroHash, nil, err
+	}
+	var parent plumbing.Hash
+	if c.Parent != "" {
+		var ok bool
+		if parent, ok = parseHash(strings.ToLower(c.Parent)); !ok {
+			return plumbing.ZeroHash, nil, fmt.Errorf("%s: parent %q is not a full commit id", what, c.Parent)
+		}
+	}
+	root, err := changeTree(c.Files)
+	return parent, root, err
 }
 
 func changeTree(files []FileChange) (*changeNode, error) {

@@ -326,20 +326,7 @@ func (r *Repo) CommitChanges(commit string) (Change, error) {
 // zone included); the committer is the author at the Repo's clock, as in
 // Commit. A change that alters nothing returns c.Parent itself.
 func (r *Repo) WriteCommit(ctx context.Context, c Change) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if err := checkChange(&c); err != nil {
-		return "", err
-	}
-	var parent plumbing.Hash
-	if c.Parent != "" {
-		var ok bool
-		if parent, ok = parseHash(strings.ToLower(c.Parent)); !ok {
-			return "", fmt.Errorf("write commit: parent %q is not a full commit id", c.Parent)
-		}
-	}
-	root, err := changeTree(c.Files)
+	parent, root, err := prepare(ctx, &c, "write commit")
 	if err != nil {
 		return "", err
 	}
