@@ -35,8 +35,10 @@ type app struct {
 	stdout       io.Writer
 	stderr       io.Writer
 	logger       *slog.Logger
-	// cpuProfile is --cpuprofile; stopProfile ends it (bench.go).
+	// cpuProfile and memProfile are --cpuprofile and --memprofile;
+	// stopProfile ends them (bench.go).
 	cpuProfile  string
+	memProfile  string
 	stopProfile func()
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
@@ -144,26 +145,50 @@ func shortRev(r string) string {
 	return h
 }
 
-// addProfileFlag gives every command --cpuprofile, so that the suite (or
-// a person) can profile the server or an index build as it runs.
+// addProfileFlag gives every command --cpuprofile and --memprofile, so
+// that the suite (or a person) can profile the server or an index build as
+// it runs, and see what a long-running server holds when it stops.
 func (a *app) addProfileFlag(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile of this command to the file (for go tool pprof)")
+	root.PersistentFlags().StringVar(&a.memProfile, "memprofile", "", "write a heap profile of this command to the file when it ends (for go tool pprof)")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	_ = root.PersistentFlags().MarkHidden("memprofile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		if a.cpuProfile == "" {
-			return nil
+		var stops []func()
+		if a.cpuProfile != "" {
+			f, err := os.Create(a.cpuProfile)
+			if err != nil {
+				return fmt.Errorf("--cpuprofile: %w", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+				return fmt.Errorf("--cpuprofile: %w", err)
+			}
+			stops = append(stops, func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			})
 		}
-		f, err := os.Create(a.cpuProfile)
-		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			f.Close()
-			return fmt.Errorf("--cpuprofile: %w", err)
+		if a.memProfile != "" {
+			// Created now so that a bad path fails before the work, not after.
+			f, err := os.Create(a.memProfile)
+			if err != nil {
+				return fmt.Errorf("--memprofile: %w", err)
+			}
+			stops = append(stops, func() {
+				// The heap as the command leaves it: what is still reachable
+				// after a collection, which is what a server keeps.
+				runtime.GC()
+				if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+					a.logger.Warn("write heap profile", "file", a.memProfile, "err", err)
+				}
+				f.Close()
+			})
 		}
 		a.stopProfile = func() {
-			pprof.StopCPUProfile()
-			f.Close()
+			for _, stop := range stops {
+				stop()
+			}
 		}
 		return nil
 	}
