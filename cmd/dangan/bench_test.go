@@ -102,7 +102,7 @@ func TestBenchQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"git grep", "cold start", "Load test", "CPU profile of dangan serve"} {
+	for _, want := range []string{"git grep", "cold start", "Load test", "CPU profile of dangan serve", "heap (in use) profile of dangan serve"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

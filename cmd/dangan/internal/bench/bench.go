@@ -131,6 +131,7 @@ type ArchiveStat struct {
 // Profile is a CPU profile's top functions.
 type Profile struct {
 	Customers int    `json:"customers"`
+	Kind      string `json:"kind"` // "CPU" or "heap (in use)"
 	Of        string `json:"of"`
 	File      string `json:"file"`
 	Top       string `json:"top"`
@@ -598,7 +599,8 @@ func (s *suite) searchAndLoad(ctx context.Context, n int, arch *archiveInfo, dat
 
 	// The mixed load test, then the server's memory.
 	lprof := filepath.Join(c.Out, fmt.Sprintf("serve-%d-load.cpu.prof", n))
-	srv, err = startServe(ctx, s, arch.Dir, data, logPath("load"), "--cpuprofile", lprof)
+	hprof := filepath.Join(c.Out, fmt.Sprintf("serve-%d-load.heap.prof", n))
+	srv, err = startServe(ctx, s, arch.Dir, data, logPath("load"), "--cpuprofile", lprof, "--memprofile", hprof)
 	if err != nil {
 		return err
 	}
@@ -615,6 +617,7 @@ func (s *suite) searchAndLoad(ctx context.Context, n int, arch *archiveInfo, dat
 		s.logf("stop dangan serve: %v", err)
 	}
 	s.profile(n, "dangan serve during the load test", lprof)
+	s.heapProfile(n, "dangan serve at the end of the load test", hprof)
 	s.rep.Load = append(s.rep.Load, *lr)
 	for _, k := range lr.Kinds {
 		s.logf("  load %-14s %6d requests, %d errors, median %.1f ms, p99 %.1f ms", k.Kind, k.Requests, k.Errors, k.Median, k.P99)
@@ -671,14 +674,22 @@ func waitSearch(ctx context.Context, cl *client, limit time.Duration) error {
 }
 
 // profile keeps the top of a CPU profile for the report.
-func (s *suite) profile(n int, of, path string) {
+func (s *suite) profile(n int, of, path string) { s.keepProfile(n, "CPU", of, path) }
+
+// heapProfile keeps the top of a heap profile (memory in use) for the
+// report: what the server holds, when its memory misses the target.
+func (s *suite) heapProfile(n int, of, path string) {
+	s.keepProfile(n, "heap (in use)", of, path, "-sample_index=inuse_space")
+}
+
+func (s *suite) keepProfile(n int, kind, of, path string, extra ...string) {
 	if _, err := os.Stat(path); err != nil {
-		s.rep.Notes = append(s.rep.Notes, fmt.Sprintf("No CPU profile of %s at %d customers: %v", of, n, err))
+		s.rep.Notes = append(s.rep.Notes, fmt.Sprintf("No %s profile of %s at %d customers: %v", kind, of, n, err))
 		return
 	}
 	var tops []string
 	for _, order := range [][]string{{"-top"}, {"-top", "-cum"}} {
-		args := append([]string{"tool", "pprof", "-nodecount=25"}, order...)
+		args := append(append([]string{"tool", "pprof", "-nodecount=25"}, extra...), order...)
 		out, err := exec.Command("go", append(args, path)...).CombinedOutput()
 		if err != nil {
 			s.rep.Notes = append(s.rep.Notes, fmt.Sprintf("go tool pprof on %s: %v: %s", filepath.Base(path), err, lastLines(string(out), 3)))
@@ -692,7 +703,7 @@ func (s *suite) profile(n int, of, path string) {
 		}
 		tops = append(tops, strings.Join(keep, "\n"))
 	}
-	s.rep.Profiles = append(s.rep.Profiles, Profile{Customers: n, Of: of, File: filepath.Base(path), Top: tops[0], Cum: tops[1]})
+	s.rep.Profiles = append(s.rep.Profiles, Profile{Customers: n, Kind: kind, Of: of, File: filepath.Base(path), Top: tops[0], Cum: tops[1]})
 }
 func dirSize(dir string) (int64, error) {
 	var total int64

@@ -152,7 +152,14 @@ func Markdown(r *Report) string {
 		p("All targets met.\n\n")
 	}
 	for _, pr := range r.Profiles {
-		p("CPU profile of %s, %d customers (`go tool pprof -top %s`, then `-top -cum`):\n\n```\n%s\n```\n\n```\n%s\n```\n\n", pr.Of, pr.Customers, pr.File, excerpt(pr.Top, 30), excerpt(pr.Cum, 30))
+		kind, flags := pr.Kind, ""
+		if kind == "" {
+			kind = "CPU" // reports written before heap profiles were kept
+		}
+		if kind != "CPU" {
+			flags = "-sample_index=inuse_space "
+		}
+		p("%s profile of %s, %d customers (`go tool pprof %s-top %s`, then `-top -cum`):\n\n```\n%s\n```\n\n```\n%s\n```\n\n", kind, pr.Of, pr.Customers, flags, pr.File, excerpt(pr.Top, 30), excerpt(pr.Cum, 30))
 	}
 	for _, n := range r.Notes {
 		p("- %s\n", n)
