@@ -250,10 +250,25 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		target := a.LoginPath
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			target += "?next=" + url.QueryEscape(withoutToken(r.URL))
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	})
+}
+
+// withoutToken is the request's path and query without a token= parameter.
+// A feed token pasted onto a page's address by mistake is a secret: it
+// must not travel on into the login page's address, its history entry and
+// the Referer of what that page loads.
+func withoutToken(u *url.URL) string {
+	q := u.Query()
+	if !q.Has("token") {
+		return u.RequestURI()
+	}
+	q.Del("token")
+	out := *u
+	out.RawQuery = q.Encode()
+	return out.RequestURI()
 }
 
 // RequireRole wraps a handler that only some roles may use (user

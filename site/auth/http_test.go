@@ -189,6 +189,12 @@ func TestRedirectToLogin(t *testing.T) {
 	if loc.Path != "/login" || loc.Query().Get("next") != "/customers/mz?q=%E6%A0%B8%E5%BF%83" {
 		t.Errorf("redirect to %q", res.Header.Get("Location"))
 	}
+	// A token put on a page's address by mistake does not travel on.
+	res = e.do(t, req{method: "GET", target: "http://dangan.test/leads?owner=zhangwei&token=s3cret-token"})
+	loc, _ = url.Parse(res.Header.Get("Location"))
+	if strings.Contains(res.Header.Get("Location"), "s3cret") || loc.Query().Get("next") != "/leads?owner=zhangwei" {
+		t.Errorf("redirect with a token in the address: %q", res.Header.Get("Location"))
+	}
 	if res := e.do(t, req{method: "GET", target: "http://dangan.test/static/app.css"}); res.StatusCode != http.StatusOK {
 		t.Errorf("public path: %d", res.StatusCode)
 	}
