@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,15 +32,17 @@ func (s *Server) handleLeadFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleTokenFeed is the same feed for feed readers, which cannot log in:
-// the viewer is the owner of the personal token in the address
-// (?token=, made by `dangan user token NAME`). It is registered outside
-// the login so a reader gets the feed, not the login page; a missing or
-// revoked token gets 401 and nothing else.
+// the viewer is the owner of the feed token in the address (?token=, made
+// on the lead board or by `dangan user token --feed NAME`). A feed token
+// opens this feed and nothing else, and a personal API token is refused
+// here: an address is kept in too many places to carry a key to the API.
+// It is registered outside the login so a reader gets the feed, not the
+// login page; a missing or revoked token gets 401 and nothing else.
 func (s *Server) handleTokenFeed(w http.ResponseWriter, r *http.Request) {
 	var viewer access.Viewer
 	ok := false
-	if token := r.URL.Query().Get("token"); token != "" && s.TokenViewer != nil {
-		viewer, ok = s.TokenViewer(token)
+	if token := r.URL.Query().Get("token"); token != "" && s.FeedViewer != nil {
+		viewer, ok = s.FeedViewer(token)
 	}
 	if !ok || !viewer.Role.Valid() {
 		w.Header().Set("Cache-Control", "no-store")
@@ -158,6 +161,28 @@ func leadTime(l leads.Lead) time.Time {
 
 // siteURL is the address the request reached the site at, for absolute
 // links in feeds.
+// handleNewFeedToken makes the viewer a new feed token and shows the feed's
+// address with it, once: only its hash is kept. The old token stops
+// working, which is also how a person revokes a leaked address.
+func (s *Server) handleNewFeedToken(w http.ResponseWriter, r *http.Request) error {
+	v := s.viewOf(r)
+	if s.NewFeedToken == nil {
+		return notFound(errors.New("no feed tokens without accounts"))
+	}
+	if !v.Viewer.Role.Valid() || v.Viewer.Name == "" {
+		return errForbiddenPage
+	}
+	token, err := s.NewFeedToken(v.Viewer.Name)
+	if err != nil {
+		return fmt.Errorf("new feed token for %s: %w", v.Viewer.Name, err)
+	}
+	feed := siteURL(r) + "/feeds/leads.atom?" + url.Values{"token": {token}}.Encode()
+	if q := leadFilterOf(r).Query(); q != "" {
+		feed += "&" + q
+	}
+	return s.renderWith(w, r, http.StatusOK, "feedtoken", layoutData{Title: s.catalog(r).T("feedtoken.title"), Data: struct{ URL string }{feed}})
+}
+
 func siteURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {

@@ -41,7 +41,7 @@ func readFeed(t *testing.T, res response) atomFeed {
 func TestLeadFeed(t *testing.T) {
 	ts := newLeadServer(t)
 	tokens := map[string]access.Viewer{"tok-marketing": marketing, "tok-wangfang": wangfang}
-	ts.Site.TokenViewer = func(tok string) (access.Viewer, bool) { v, ok := tokens[tok]; return v, ok }
+	ts.Site.FeedViewer = func(tok string) (access.Viewer, bool) { v, ok := tokens[tok]; return v, ok }
 
 	// A feed reader has no session: the token in the address says who it is.
 	ids, _ := boardLeads(t, ts.get(t, "marketing", "/leads"))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,8 @@ func TestLeadsBehindAuth(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	as := &authServer{fixture: fx, Auth: a, Handler: s.Handler()}
 
-	// A feed reader with a token, no session.
-	token, err := a.Users.NewToken("wangfang")
+	// A feed reader with a feed token, no session.
+	token, err := a.Users.NewFeedToken("wangfang")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +50,21 @@ func TestLeadsBehindAuth(t *testing.T) {
 	if feed := readFeed(t, res); len(feed.Entries) == 0 || !strings.Contains(res.Body, restrictedNeed) {
 		t.Errorf("wangfang's feed (%d entries) lacks the restricted customer's lead", len(feed.Entries))
 	}
-	if res := as.get(t, "/feeds/leads.atom?token=dgn_nope", nil); res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("bad token: %d", res.StatusCode)
+	apiToken, err := a.Users.NewToken("wangfang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"dgf_nope", "dgn_nope", apiToken} {
+		// A personal API token is no feed token: it must not live in an address.
+		if res := as.get(t, "/feeds/leads.atom?token="+url.QueryEscape(bad), nil); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("token %.8s…: %d, want 401", bad, res.StatusCode)
+		}
+	}
+	// Nor does a feed token open the API.
+	req0 := httptest.NewRequest(http.MethodGet, "/api/me", nil)
+	req0.Header.Set("Authorization", "Bearer "+token)
+	if res := as.do(t, req0, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("feed token on the API: %d, want 401", res.StatusCode)
 	}
 	// The board itself still wants a login: a token in the address opens
 	// the feed and nothing else.
@@ -61,6 +75,25 @@ func TestLeadsBehindAuth(t *testing.T) {
 	// An export by the restricted customer's technician is in the audit
 	// log, with the feed read above.
 	cookie := as.login(t, "wangfang", "/leads")
+
+	// The board makes a person a feed address: shown once, working, and
+	// the token before it stops.
+	if board := as.get(t, "/leads", cookie); !strings.Contains(board.Body, `action="/leads/feed-token"`) {
+		t.Error("the board offers no feed address")
+	}
+	mk := httptest.NewRequest(http.MethodPost, "/leads/feed-token", nil)
+	mk.Header.Set("Sec-Fetch-Site", "same-origin")
+	made := as.do(t, mk, cookie)
+	m := regexp.MustCompile(`token=(dgf_[A-Za-z0-9_-]+)`).FindStringSubmatch(made.Body)
+	if made.StatusCode != http.StatusOK || m == nil || !strings.Contains(made.Header.Get("Cache-Control"), "no-store") {
+		t.Fatalf("new feed token: %d, cache %q, token found %v", made.StatusCode, made.Header.Get("Cache-Control"), m != nil)
+	}
+	if res := as.get(t, "/feeds/leads.atom?token="+m[1], nil); res.StatusCode != http.StatusOK {
+		t.Errorf("the board's feed address: %d", res.StatusCode)
+	}
+	if res := as.get(t, "/feeds/leads.atom?token="+url.QueryEscape(token), nil); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the previous feed token still works: %d", res.StatusCode)
+	}
 	if res := as.get(t, "/leads/export.csv?status=all", cookie); res.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d", res.StatusCode)
 	}

@@ -30,6 +30,9 @@ type leadBoard struct {
 	Statuses []leads.Status
 	Saved    string // the id of a lead whose status was just saved
 	FeedURL  string // the feed's address for a reader, with the filter and a token to fill in
+	// CanMakeFeed says the site has accounts, so the board can make the
+	// viewer a feed token.
+	CanMakeFeed bool
 }
 
 // leadRow is one lead on the board, redacted for the viewer.
@@ -112,6 +115,7 @@ func (s *Server) handleLeads(w http.ResponseWriter, r *http.Request) error {
 		Matched: len(matched), Stale: stale, Commit: set.Commit, Statuses: leads.Statuses, Saved: r.URL.Query().Get("saved")}
 	b.keepSelected(c)
 	b.FeedURL = siteURL(r) + "/feeds/leads.atom?token=TOKEN"
+	b.CanMakeFeed = s.NewFeedToken != nil
 	if b.Query != "" {
 		b.FeedURL += "&" + string(b.Query)
 	}

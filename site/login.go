@@ -47,10 +47,11 @@ func (s *Server) UseAuth(a *auth.Authenticator) {
 			s.Logger.Error("audit restricted read", "customer", customer, "path", path, "err", err)
 		}
 	}
-	s.TokenViewer = func(token string) (access.Viewer, bool) {
-		u, ok := a.Users.CheckToken(token)
+	s.FeedViewer = func(token string) (access.Viewer, bool) {
+		u, ok := a.Users.CheckFeedToken(token)
 		return u.Viewer(), ok
 	}
+	s.NewFeedToken = a.Users.NewFeedToken
 	s.Accounts = func() []string {
 		us, err := a.Users.List()
 		if err != nil {

@@ -121,7 +121,11 @@ func (s *Server) renderWith(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "private, no-cache")
+	// The login middleware marks what a logged-in person sees no-store;
+	// a page must not weaken that.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, no-cache")
+	}
 	h.Set("Content-Language", string(lang))
 	h.Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)

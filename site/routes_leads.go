@@ -10,6 +10,7 @@ func (s *Server) leadRoutes(app *http.ServeMux) {
 	app.HandleFunc("GET /leads/export.xlsx", s.page(s.handleLeadExport("xlsx")))
 	app.HandleFunc("GET /leads/export.json", s.page(s.handleLeadExport("json")))
 	app.HandleFunc("GET /leads/feed.atom", s.page(s.handleLeadFeed))
+	app.HandleFunc("POST /leads/feed-token", s.page(s.handleNewFeedToken))
 	app.HandleFunc("GET /health", s.page(s.handleHealthPage))
 	app.HandleFunc("GET /dashboard", s.page(s.handleDashboard))
 }

@@ -76,10 +76,15 @@ type Server struct {
 	Headers func(http.Handler) http.Handler
 	// Mount adds routes of other packages (/login, /logout).
 	Mount func(mux *http.ServeMux)
-	// TokenViewer resolves a personal token (`dangan user token`) given in
-	// the address of a lead feed: feed readers cannot log in. UseAuth sets
-	// it; nil means feeds answer only logged-in viewers.
-	TokenViewer func(token string) (access.Viewer, bool)
+	// FeedViewer resolves a feed token (`dangan user token --feed`, or the
+	// lead board's button) given in the address of a lead feed: feed
+	// readers cannot log in. UseAuth sets it; nil means feeds answer only
+	// logged-in viewers.
+	FeedViewer func(token string) (access.Viewer, bool)
+	// NewFeedToken makes a new feed token for a person (revoking their
+	// previous one) and returns it. UseAuth sets it; nil means the board
+	// offers none.
+	NewFeedToken func(name string) (string, error)
 	// CacheDir keeps what is derived from the archive's history between
 	// runs (when each lead first appeared); "" keeps it in memory only.
 	CacheDir string

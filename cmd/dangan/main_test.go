@@ -162,6 +162,9 @@ func TestUserCommands(t *testing.T) {
 	if code, out, _ := run(t, "", "--data", data, "user", "token", "liqiang"); code != 0 || len(strings.TrimSpace(out)) < 20 {
 		t.Errorf("user token: exit %d, %q", code, out)
 	}
+	if code, out, _ := run(t, "", "--data", data, "user", "token", "--feed", "liqiang"); code != 0 || !strings.HasPrefix(out, "dgf_") {
+		t.Errorf("user token --feed: exit %d, %q, want a dgf_ token", code, out)
+	}
 	if code, out, _ := run(t, "", "--data", data, "user", "passwd", "liqiang"); code != 0 || !strings.Contains(out, "password: ") {
 		t.Errorf("user passwd without a terminal should generate one: exit %d, %q", code, out)
 	}

@@ -147,14 +147,25 @@ marketing, admin.`,
 		},
 	}
 	passwd.Flags().BoolVar(&pwStdin2, "password-stdin", false, "read the password from standard input")
+	var feedOnly bool
 	token := &cobra.Command{
-		Use: "token NAME", Short: "Print a new personal API token (the old one stops working)", Args: cobra.ExactArgs(1),
+		Use: "token NAME", Short: "Print a new personal API token, or with --feed a feed token (the old one stops working)", Args: cobra.ExactArgs(1),
+		Long: `Print a new personal API token for NAME (Authorization: Bearer TOKEN on
+the API). The previous one stops working.
+
+With --feed, print a feed token instead: it opens the lead feed
+(/feeds/leads.atom?token=TOKEN) and nothing else, so it can live in a feed
+reader's address. People can also make their own on the lead board.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			au, err := a.users()
 			if err != nil {
 				return err
 			}
-			t, err := au.Users.NewToken(args[0])
+			newToken := au.Users.NewToken
+			if feedOnly {
+				newToken = au.Users.NewFeedToken
+			}
+			t, err := newToken(args[0])
 			if err != nil {
 				return err
 			}
@@ -162,6 +173,7 @@ marketing, admin.`,
 			return nil
 		},
 	}
+	token.Flags().BoolVar(&feedOnly, "feed", false, "a feed token: the lead feed only, for a feed reader's address")
 	c.AddCommand(add, list, remove, passwd, token)
 	return c
 }

@@ -27,6 +27,7 @@ const (
 	EventUserRemove     EventType = "user_remove"
 	EventUserPasswd     EventType = "user_passwd"
 	EventUserToken      EventType = "user_token"
+	EventUserFeedToken  EventType = "user_feed_token"
 	EventRestrictedRead EventType = "restricted_read"
 	// EventUnreadable stands for a line of audit.log that is not an event:
 	// a damaged or edited log shows, it is not skipped.

@@ -30,12 +30,15 @@ type User struct {
 	DisplayName string      `json:"display_name,omitempty"`
 	Email       string      `json:"email,omitempty"`
 	// PasswordHash is an argon2id PHC string; TokenHash the SHA-256 of
-	// the personal API token, in hex. Neither secret itself is stored.
-	PasswordHash    string    `json:"password_hash"`
-	TokenHash       string    `json:"token_hash,omitempty"`
-	Created         time.Time `json:"created"`
-	PasswordChanged time.Time `json:"password_changed"`
-	TokenCreated    time.Time `json:"token_created,omitzero"`
+	// the personal API token, in hex; FeedTokenHash that of the feed
+	// token. No secret itself is stored.
+	PasswordHash     string    `json:"password_hash"`
+	TokenHash        string    `json:"token_hash,omitempty"`
+	FeedTokenHash    string    `json:"feed_token_hash,omitempty"`
+	Created          time.Time `json:"created"`
+	PasswordChanged  time.Time `json:"password_changed"`
+	TokenCreated     time.Time `json:"token_created,omitzero"`
+	FeedTokenCreated time.Time `json:"feed_token_created,omitzero"`
 }
 
 // Viewer is the user as the access rules see them.
@@ -313,23 +316,44 @@ func (s *Store) SetPassword(name, password string) error {
 // easy to recognise (and to search for in logs and repositories).
 const TokenPrefix = "dgn_"
 
+// FeedTokenPrefix starts every feed token. A feed token opens the lead
+// feed and nothing else: it lives in a feed reader's address, which ends
+// up in readers' settings, proxies' logs and browser histories, so it must
+// not be a key to the whole API as the personal token is.
+const FeedTokenPrefix = "dgf_"
+
 // NewToken creates the user's personal API token and returns it; only its
 // SHA-256 is kept, so it is shown this once. A user has one token: a new
 // one replaces (and revokes) the previous.
 func (s *Store) NewToken(name string) (string, error) {
-	token := TokenPrefix + randomToken(32)
+	return s.newToken(name, TokenPrefix, EventUserToken, func(u *User, hash string, now time.Time) {
+		u.TokenHash, u.TokenCreated = hash, now
+	})
+}
+
+// NewFeedToken creates the user's feed token (read-only, the lead feed
+// only) and returns it, shown this once like NewToken. A new one revokes
+// the previous; the personal API token is not touched.
+func (s *Store) NewFeedToken(name string) (string, error) {
+	return s.newToken(name, FeedTokenPrefix, EventUserFeedToken, func(u *User, hash string, now time.Time) {
+		u.FeedTokenHash, u.FeedTokenCreated = hash, now
+	})
+}
+
+func (s *Store) newToken(name, prefix string, ev EventType, set func(u *User, hash string, now time.Time)) (string, error) {
+	token := prefix + randomToken(32)
 	err := s.change(func(users map[string]*User) error {
 		u, ok := users[name]
 		if !ok {
 			return fmt.Errorf("%w: %s", ErrNoUser, name)
 		}
-		u.TokenHash, u.TokenCreated = tokenHash(token), s.now().UTC()
+		set(u, tokenHash(token), s.now().UTC())
 		return nil
 	})
 	if err != nil {
 		return "", err
 	}
-	s.audit(EventUserToken, name, "")
+	s.audit(ev, name, "")
 	return token, nil
 }
 
@@ -367,7 +391,17 @@ func (s *Store) CheckPassword(name, password string) (User, bool) {
 
 // CheckToken returns the user whose personal API token this is.
 func (s *Store) CheckToken(token string) (User, bool) {
-	if !strings.HasPrefix(token, TokenPrefix) {
+	return s.checkToken(token, TokenPrefix, func(u *User) string { return u.TokenHash })
+}
+
+// CheckFeedToken returns the user whose feed token this is. A personal API
+// token is not a feed token.
+func (s *Store) CheckFeedToken(token string) (User, bool) {
+	return s.checkToken(token, FeedTokenPrefix, func(u *User) string { return u.FeedTokenHash })
+}
+
+func (s *Store) checkToken(token, prefix string, hashOf func(*User) string) (User, bool) {
+	if !strings.HasPrefix(token, prefix) {
 		return User{}, false
 	}
 	want := []byte(tokenHash(token))
@@ -379,7 +413,7 @@ func (s *Store) CheckToken(token string) (User, bool) {
 	}
 	var found *User
 	for _, u := range s.users {
-		if u.TokenHash != "" && subtle.ConstantTimeCompare([]byte(u.TokenHash), want) == 1 {
+		if h := hashOf(u); h != "" && subtle.ConstantTimeCompare([]byte(h), want) == 1 {
 			found = u
 		}
 	}

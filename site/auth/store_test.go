@@ -68,9 +68,27 @@ func TestStoreUsers(t *testing.T) {
 	if u, ok := s.CheckToken(token); !ok || u.Name != "liqiang" {
 		t.Error("token refused")
 	}
+	// A feed token opens the feed only: it is no API token, the API token
+	// is no feed token, and making one leaves the other working.
+	feed, err := s.NewFeedToken("liqiang")
+	if err != nil || !strings.HasPrefix(feed, auth.FeedTokenPrefix) || len(feed) < 40 {
+		t.Fatalf("NewFeedToken: %q %v", feed, err)
+	}
+	if u, ok := s.CheckFeedToken(feed); !ok || u.Name != "liqiang" {
+		t.Error("feed token refused")
+	}
+	if _, ok := s.CheckToken(feed); ok {
+		t.Error("a feed token is accepted as an API token")
+	}
+	if _, ok := s.CheckFeedToken(token); ok {
+		t.Error("an API token is accepted as a feed token")
+	}
+	if _, ok := s.CheckToken(token); !ok {
+		t.Error("a new feed token revoked the API token")
+	}
 	// Secrets are never stored as such.
 	data, _ := os.ReadFile(s.Path)
-	for _, secret := range []string{pw, "new password 1", token, token[len(auth.TokenPrefix):]} {
+	for _, secret := range []string{pw, "new password 1", token, token[len(auth.TokenPrefix):], feed, feed[len(auth.FeedTokenPrefix):]} {
 		if strings.Contains(string(data), secret) {
 			t.Errorf("users.json contains the secret %q", secret)
 		}
@@ -86,12 +104,16 @@ func TestStoreUsers(t *testing.T) {
 	if _, ok := s.CheckToken(token); ok {
 		t.Error("token of a removed user accepted")
 	}
+	if _, ok := s.CheckFeedToken(feed); ok {
+		t.Error("feed token of a removed user accepted")
+	}
 	if _, err := s.Get("liqiang"); !errors.Is(err, auth.ErrNoUser) {
 		t.Errorf("Get removed user: %v", err)
 	}
 	for _, f := range []func() error{
 		func() error { return s.SetPassword("nobody", pw) },
 		func() error { _, err := s.NewToken("nobody"); return err },
+		func() error { _, err := s.NewFeedToken("nobody"); return err },
 	} {
 		if err := f(); !errors.Is(err, auth.ErrNoUser) {
 			t.Errorf("change of a missing user: %v", err)
@@ -102,7 +124,7 @@ func TestStoreUsers(t *testing.T) {
 	for _, e := range events {
 		types = append(types, string(e.Type)+":"+e.User+":"+e.Actor)
 	}
-	want := "user_add:liqiang:cli:test user_passwd:liqiang:cli:test user_token:liqiang:cli:test user_remove:liqiang:cli:test"
+	want := "user_add:liqiang:cli:test user_passwd:liqiang:cli:test user_token:liqiang:cli:test user_feed_token:liqiang:cli:test user_remove:liqiang:cli:test"
 	if got := strings.Join(types, " "); got != want {
 		t.Errorf("audit: %s\nwant:  %s", got, want)
 	}
