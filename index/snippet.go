@@ -12,36 +12,37 @@ const snippetRunes = 140
 // snippet renders the stored lines of a record that the caller may see,
 // starting at the line with most marks, as HTML: escaped text with <mark>
 // around what the query looked for. Hidden fields never reach it.
+//
+// Lines are weighed first by how often the query's terms occur in them
+// (a substring count of the folded text), and only the lines shown are
+// segmented to place the marks: segmenting every line of a long record was
+// a good part of a search page's CPU.
 func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
 	lines := decodeLines(raw)
-	type rendered struct {
-		html  string
+	type weighed struct {
+		parts []part // the visible parts
 		runes int
 		hits  int
 	}
-	var out []rendered
+	var out []weighed
 	for _, l := range lines {
-		var b strings.Builder
-		n, hits := 0, 0
+		w := weighed{}
 		for _, p := range l {
 			if vis.hidden(p.F) {
 				continue
 			}
-			if b.Len() > 0 {
-				b.WriteString(" ")
-				n++
+			if len(w.parts) > 0 {
+				w.runes++
 			}
 			if p.L != "" {
-				b.WriteString(html.EscapeString(p.L) + " ")
-				n += runeLen(p.L) + 1
+				w.runes += runeLen(p.L) + 1
 			}
-			h, k := markPart(text, p, m)
-			b.WriteString(h)
-			n += runeLen(p.T)
-			hits += k
+			w.runes += runeLen(p.T)
+			w.hits += partHits(text, p, m)
+			w.parts = append(w.parts, p)
 		}
-		if b.Len() > 0 {
-			out = append(out, rendered{b.String(), n, hits})
+		if len(w.parts) > 0 {
+			out = append(out, w)
 		}
 	}
 	if len(out) == 0 {
@@ -53,23 +54,60 @@ func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
 			best = i
 		}
 	}
-	var parts []string
+	var shown []string
 	n := 0
 	for _, r := range out[best:] {
 		if n > 0 && n+r.runes > snippetRunes {
 			break
 		}
-		parts = append(parts, r.html)
+		var b strings.Builder
+		for i, p := range r.parts {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			if p.L != "" {
+				b.WriteString(html.EscapeString(p.L) + " ")
+			}
+			h, _ := markPart(text, p, m)
+			b.WriteString(h)
+		}
+		shown = append(shown, b.String())
 		n += r.runes
 	}
-	s := strings.Join(parts, " … ")
+	s := strings.Join(shown, " … ")
 	if best > 0 {
 		s = "… " + s
 	}
 	return s
 }
 
+// partHits is about how many marks a part will get, without segmenting
+// it: identifiers that match, and occurrences of the query's terms.
+func partHits(text textAnalyzer, p part, m marks) int {
+	if _, ok := identFields[p.F]; ok {
+		if identMatches(p.F, p.T, m.idents) {
+			return 1
+		}
+		return 0
+	}
+	if len(m.terms) == 0 {
+		return 0
+	}
+	folded, hits := text.fold(p.T), 0
+	for t := range m.terms {
+		if t != "" {
+			hits += strings.Count(folded, t)
+		}
+	}
+	return hits
+}
+
 // markPart escapes a part's text and marks the words the query looked for.
+// Words are found as substrings of the folded text (simplified, lower
+// case), which is what a reader expects marked and costs far less than
+// segmenting the line again; letters and digits only where they stand as
+// a whole word (sg does not mark inside SG1024). When folding changed the
+// text's rune count, offsets would not line up: the line is segmented then.
 func markPart(text textAnalyzer, p part, m marks) (string, int) {
 	if _, ok := identFields[p.F]; ok {
 		if identMatches(p.F, p.T, m.idents) {
@@ -77,22 +115,91 @@ func markPart(text textAnalyzer, p part, m marks) (string, int) {
 		}
 		return html.EscapeString(p.T), 0
 	}
-	if len(m.terms) == 0 || !containsAny(text.fold(p.T), m.terms) {
+	if len(m.terms) == 0 {
 		return html.EscapeString(p.T), 0
+	}
+	folded := text.fold(p.T)
+	if !containsAny(folded, m.terms) {
+		return html.EscapeString(p.T), 0
+	}
+	var spans [][2]int
+	if len(folded) == len(p.T) {
+		spans = termSpans(folded, m.terms)
+	} else if fo, oo := runeStarts(folded), runeStarts(p.T); len(fo) == len(oo) {
+		// Folding maps rune to rune (，to , is shorter in bytes): carry
+		// the spans over by rune index.
+		for _, sp := range termSpans(folded, m.terms) {
+			i, _ := slices.BinarySearch(fo, sp[0])
+			j, _ := slices.BinarySearch(fo, sp[1])
+			spans = append(spans, [2]int{oo[i], oo[j]})
+		}
+	} else {
+		for _, w := range text.words(p.T) {
+			if m.terms[w.Term] {
+				spans = append(spans, [2]int{w.Start, w.End})
+			}
+		}
 	}
 	var b strings.Builder
 	at, hits := 0, 0
-	for _, w := range text.words(p.T) {
-		if !m.terms[w.Term] || w.Start < at {
+	for _, sp := range spans {
+		if sp[0] < at {
 			continue
 		}
-		b.WriteString(html.EscapeString(p.T[at:w.Start]))
-		b.WriteString("<mark>" + html.EscapeString(p.T[w.Start:w.End]) + "</mark>")
-		at = w.End
+		b.WriteString(html.EscapeString(p.T[at:sp[0]]))
+		b.WriteString("<mark>" + html.EscapeString(p.T[sp[0]:sp[1]]) + "</mark>")
+		at = sp[1]
 		hits++
 	}
 	b.WriteString(html.EscapeString(p.T[at:]))
 	return b.String(), hits
+}
+
+// runeStarts are the byte offsets where the runes of s start, and len(s).
+func runeStarts(s string) []int {
+	offs := make([]int, 0, len(s)+1)
+	for i := range s {
+		offs = append(offs, i)
+	}
+	return append(offs, len(s))
+}
+
+// termSpans are the byte ranges of the terms in s, leftmost first and the
+// longest of those starting together, without overlaps.
+func termSpans(s string, terms map[string]bool) [][2]int {
+	var spans [][2]int
+	for t := range terms {
+		if t == "" {
+			continue
+		}
+		word := !strings.ContainsFunc(t, func(r rune) bool { return !isASCIIAlnum(r) })
+		for from := 0; from < len(s); {
+			i := strings.Index(s[from:], t)
+			if i < 0 {
+				break
+			}
+			start, end := from+i, from+i+len(t)
+			if !word || (start == 0 || !isASCIIAlnum(rune(s[start-1]))) && (end == len(s) || !isASCIIAlnum(rune(s[end]))) {
+				spans = append(spans, [2]int{start, end})
+			}
+			from = start + 1
+		}
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return b[1] - a[1]
+	})
+	out := spans[:0]
+	at := 0
+	for _, sp := range spans {
+		if sp[0] >= at {
+			out = append(out, sp)
+			at = sp[1]
+		}
+	}
+	return out
 }
 
 func identMatches(field, v string, idents []string) bool {

@@ -9,14 +9,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/demo"
 	"github.com/dangan-archive/dangan/archive/gitstore"
+	"github.com/dangan-archive/dangan/index"
 	"github.com/dangan-archive/dangan/site"
 )
 
 // demoSite serves a 200-customer demo archive (four years of history), the
-// size `dangan serve` shows without an archive.
-func demoSite(b *testing.B) *site.Server {
+// size `dangan serve` shows without an archive, to marketing.
+func demoSite(b *testing.B) *site.Server { return demoSiteFor(b, marketing) }
+
+func demoSiteFor(b *testing.B, v access.Viewer, ix ...*index.Index) *site.Server {
 	b.Helper()
 	dir := filepath.Join(b.TempDir(), "archive")
 	if _, err := demo.Write(context.Background(), dir, demo.Options{Customers: 200, Seed: 1}); err != nil {
@@ -28,8 +32,11 @@ func demoSite(b *testing.B) *site.Server {
 	}
 	b.Cleanup(func() { repo.Close() })
 	today := demo.DefaultToday
-	s := &site.Server{Store: repo, DefaultViewer: marketing, Logger: slog.New(slog.DiscardHandler), PollInterval: time.Hour,
+	s := &site.Server{Store: repo, DefaultViewer: v, Logger: slog.New(slog.DiscardHandler), PollInterval: time.Hour,
 		Now: func() time.Time { return time.Date(today.Year, today.Month, today.Day, 12, 0, 0, 0, time.Local) }}
+	if len(ix) > 0 {
+		s.Index = ix[0]
+	}
 	if err := s.Open(context.Background()); err != nil {
 		b.Fatal(err)
 	}
