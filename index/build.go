@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dangan-archive/dangan/archive"
 )
 
 // visibility answers which fields and records a Filter lets through.
@@ -60,46 +62,91 @@ func (c *compiler) compile(cs []clause, f Filter) query.Query {
 			must = append(must, q)
 		}
 	}
-	bq := query.NewBooleanQuery(nil, nil, nil)
-	if len(must) == 0 {
-		must = []query.Query{query.NewMatchAllQuery()}
-	}
-	bq.AddMust(must...)
-	if len(mustNot) > 0 {
-		bq.AddMustNot(mustNot...)
-	}
-	if fq := c.filter(f); fq != nil {
-		bq.AddFilter(fq)
-	}
-	return bq
-}
-
-// filter is the visibility filter: restricted customers unless allowed,
-// and whole kinds whose name is hidden (Hide: [topology] hides topology
-// records; there is nothing else in them).
-func (c *compiler) filter(f Filter) query.Query {
-	var must, mustNot []query.Query
-	if !f.AllRestricted {
-		open := query.NewBoolFieldQuery(false)
-		open.SetField(fRestricted)
-		or := []query.Query{open}
-		for _, id := range f.AllowRestricted {
-			or = append(or, term(fCustomer, id))
-		}
-		must = append(must, query.NewDisjunctionQuery(or))
-	}
-	for k, p := range kindPrefix {
-		if c.vis.hidden(p) {
-			mustNot = append(mustNot, term(fKind, string(k)))
-		}
-	}
-	if len(must) == 0 && len(mustNot) == 0 {
-		return nil
-	}
+	mustNot = append(mustNot, c.unseen(f)...)
 	if len(must) == 0 {
 		must = []query.Query{query.NewMatchAllQuery()}
 	}
 	return query.NewBooleanQuery(must, nil, mustNot)
+}
+
+// unseen matches the records the caller may not see at all: restricted
+// customers unless allowed, and whole kinds whose name is hidden (Hide:
+// [topology] hides topology records; there is nothing else in them).
+// They are excluded rather than the visible ones required: a restricted
+// customer's records are a few hundred of a hundred thousand, and a
+// searcher that must match nearly every record costs a step per match.
+func (c *compiler) unseen(f Filter) []query.Query {
+	var out []query.Query
+	if !f.AllRestricted {
+		closed := query.NewBoolFieldQuery(true)
+		closed.SetField(fRestricted)
+		var allowed []query.Query
+		for _, id := range f.AllowRestricted {
+			allowed = append(allowed, term(fCustomer, id))
+		}
+		if len(allowed) == 0 {
+			out = append(out, closed)
+		} else {
+			out = append(out, query.NewBooleanQuery([]query.Query{closed}, nil, []query.Query{or(allowed)}))
+		}
+	}
+	for _, k := range archive.Kinds {
+		if c.vis.hidden(kindPrefix[k]) {
+			out = append(out, term(fKind, string(k)))
+		}
+	}
+	return out
+}
+
+// proseField is a prose field to search, without the records of the
+// kinds whose part of it the caller may not see.
+type proseField struct {
+	name    string
+	exclude []query.Query // kind terms
+}
+
+// prose lists the visible prose fields. A kind's part of the merged
+// fields (visits.body in body) hidden on its own excludes that kind's
+// records from the field; a kind hidden altogether is excluded from the
+// whole search already (unseen).
+func (c *compiler) prose() []proseField {
+	var out []proseField
+	for _, f := range textFields {
+		src, merged := textSource[f]
+		if !merged {
+			if !c.vis.hidden(f) {
+				out = append(out, proseField{name: f})
+			}
+			continue
+		}
+		var ex []query.Query
+		visible := false
+		for _, k := range archive.Kinds {
+			if _, ok := src[k]; !ok {
+				continue
+			}
+			switch {
+			case c.vis.hidden(kindPrefix[k]):
+			case c.vis.hidden(src[k]):
+				ex = append(ex, term(fKind, string(k)))
+			default:
+				visible = true
+			}
+		}
+		if visible {
+			out = append(out, proseField{name: f, exclude: ex})
+		}
+	}
+	return out
+}
+
+// in restricts q, a query on field f, to the records whose part of f
+// the caller may see.
+func (f proseField) in(q query.Query) query.Query {
+	if len(f.exclude) == 0 {
+		return q
+	}
+	return query.NewBooleanQuery([]query.Query{q}, nil, f.exclude)
 }
 
 func term(field, v string) *query.TermQuery {
@@ -230,7 +277,7 @@ func (c *compiler) words(v string, quoted, mark bool) query.Query {
 		terms = append(terms, w.Term)
 	}
 	var alts []query.Query
-	fields := c.vis.visible(textFields)
+	fields := c.prose()
 	if len(terms) > 0 && len(fields) > 0 {
 		readings := append([][]string{terms}, c.text.queryAlts(v)...)
 		for _, ts := range readings {
@@ -273,32 +320,31 @@ func (c *compiler) words(v string, quoted, mark bool) query.Query {
 	return or(alts)
 }
 
-// reading matches one reading of a word (its terms) in the text fields.
-func (c *compiler) reading(fields, terms []string, quoted bool) query.Query {
+// reading matches one reading of a word (its terms) in the prose fields.
+func (c *compiler) reading(fields []proseField, terms []string, quoted bool) query.Query {
 	phrase := func() query.Query {
 		var qs []query.Query
 		for _, f := range fields {
-			qs = append(qs, query.NewPhraseQuery(terms, f))
+			qs = append(qs, f.in(query.NewPhraseQuery(terms, f.name)))
+		}
+		return or(qs)
+	}
+	anyField := func(t string) query.Query {
+		var qs []query.Query
+		for _, f := range fields {
+			qs = append(qs, f.in(term(f.name, t)))
 		}
 		return or(qs)
 	}
 	switch {
 	case len(terms) == 1:
-		var qs []query.Query
-		for _, f := range fields {
-			qs = append(qs, term(f, terms[0]))
-		}
-		return or(qs)
+		return anyField(terms[0])
 	case quoted:
 		return phrase()
 	}
 	var each []query.Query
 	for _, t := range uniq(terms) {
-		var qs []query.Query
-		for _, f := range fields {
-			qs = append(qs, term(f, t))
-		}
-		each = append(each, or(qs))
+		each = append(each, anyField(t))
 	}
 	bq := query.NewBooleanQuery(each, nil, nil)
 	bq.AddShould(boosted(query.NewBooleanQuery([]query.Query{phrase()}, nil, nil), 2))

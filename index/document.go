@@ -48,18 +48,41 @@ const (
 	sSnip  = "_snip"
 )
 
+// Prose is indexed in a few fields by what a role can hide on its own,
+// not by kind: every record has one kind, so a field per kind and part
+// (visits.body, devices.text, ...) made a word a disjunction over 23
+// fields of which 22 hold nothing for any given record, and each still
+// cost a term lookup and a searcher. fText holds the short facts of every
+// kind (customer.text, devices.text, ..., a note's title), fBody every
+// kind's markdown body. A role that hides one kind's part (visits.body)
+// is served by excluding that kind from the field at query time
+// (textSource). Fields a role can hide within a kind's record keep a
+// field of their own, and so do the visit reports (visits.body): they are
+// half the prose of an archive and the part roles hide most (the
+// marketing role of ARCHIVE-FORMAT.md), and excluding a kind from a field
+// still costs a step per record of that kind the word is in.
+const (
+	fText       = "text"
+	fBody       = "body"
+	fVisitsBody = "visits.body"
+)
+
 // textFields are analyzed as prose (Chinese words and alphanumeric runs).
-var textFields = []string{
-	fCustomerName, "customer.text", "customer.body", "customer.address", "customer.contacts.name",
-	"devices.text", "devices.body", "devices.location",
-	"topology.text", "topology.body",
-	"progress.text", "progress.body",
-	"training.text", "training.body",
-	"spares.text", "spares.body",
-	"leads.text", "leads.body",
-	"visits.text", "visits.body",
-	"notes",
-	"guides.text", "guides.body",
+var textFields = []string{fCustomerName, fText, fBody, fVisitsBody, "customer.address", "customer.contacts.name", "devices.location"}
+
+// textSource names, for the merged prose fields, the dangan.yaml field
+// each kind's part is hidden by.
+var textSource = map[string]map[archive.Kind]string{
+	fText: {
+		archive.KindCustomer: "customer.text", archive.KindDevices: "devices.text", archive.KindTopology: "topology.text",
+		archive.KindProgress: "progress.text", archive.KindTraining: "training.text", archive.KindSpares: "spares.text",
+		archive.KindLeads: "leads.text", archive.KindVisit: "visits.text", archive.KindNote: "notes", archive.KindGuide: "guides.text",
+	},
+	fBody: {
+		archive.KindCustomer: "customer.body", archive.KindDevices: "devices.body", archive.KindTopology: "topology.body",
+		archive.KindProgress: "progress.body", archive.KindTraining: "training.body", archive.KindSpares: "spares.body",
+		archive.KindLeads: "leads.body", archive.KindNote: "notes", archive.KindGuide: "guides.body",
+	},
 }
 
 // identFields hold identifiers; the value says whether they are also
@@ -104,8 +127,21 @@ type part struct{ F, L, T string }
 
 // Snippet lines are stored compactly: lines end with \x1e, parts with
 // \x1f, and a part is field code, \x1d, label, \x1d, text. Field codes
-// are indexes in snipFields (part of the schema: append only).
-var snipFields = append(append([]string{}, textFields...), identOrder...)
+// are indexes in snipFields (part of the schema: append only). A part
+// names the dangan.yaml field it comes from (visits.body, not body), so
+// that what a role hides stays out of snippets.
+var snipFields = append([]string{
+	fCustomerName, "customer.text", "customer.body", "customer.address", "customer.contacts.name",
+	"devices.text", "devices.body", "devices.location",
+	"topology.text", "topology.body",
+	"progress.text", "progress.body",
+	"training.text", "training.body",
+	"spares.text", "spares.body",
+	"leads.text", "leads.body",
+	"visits.text", "visits.body",
+	"notes",
+	"guides.text", "guides.body",
+}, identOrder...)
 
 var snipCode = func() map[string]string {
 	m := map[string]string{}
@@ -237,10 +273,14 @@ func (b *builder) line(ps ...part) {
 	}
 }
 
-// body indexes a record's markdown body in field and adds its lines to
-// the snippet source.
+// body indexes a record's markdown body and adds its lines to the
+// snippet source as parts of field (the dangan.yaml name: visits.body).
 func (b *builder) body(field, md string) {
-	b.addText(field, md)
+	if field == fVisitsBody {
+		b.addText(fVisitsBody, md)
+	} else {
+		b.addText(fBody, md)
+	}
 	for _, l := range strings.Split(md, "\n") {
 		l = strings.TrimLeft(strings.TrimSpace(l), "#>*-+|` ")
 		if l != "" {
@@ -312,7 +352,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 			b.addIdent(fContract, d.Contract.ID)
 			b.addDate(fContractEnd, d.Contract.End)
 		}
-		b.addText("customer.text", joinNonEmpty("\n", d.Name, d.Industry, d.District, d.AccountManager, techList, strings.Join(services, "\n"), contract, strings.Join(d.Tags, " ")))
+		b.addText(fText, joinNonEmpty("\n", d.Name, d.Industry, d.District, d.AccountManager, techList, strings.Join(services, "\n"), contract, strings.Join(d.Tags, " ")))
 		b.line(part{F: "customer.text", T: joinNonEmpty(" · ", d.Name, d.Industry, d.District)})
 		b.line(part{F: "customer.text", L: "客户经理", T: d.AccountManager}, part{F: "customer.text", L: "维护", T: techList})
 		b.line(part{F: "customer.text", T: strings.Join(services, "，")}, part{F: "customer.text", L: "合同", T: contract})
@@ -332,7 +372,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		for _, dv := range d.Devices {
 			st := string(dv.Status)
 			t := joinNonEmpty(" ", dv.ID, dv.Role, dv.Vendor, st, statusLabel[st])
-			b.addText("devices.text", t)
+			b.addText(fText, t)
 			b.addIdent(fModel, dv.Model)
 			b.addIdent(fSerial, dv.Serial)
 			b.addIdent(fIP, dv.MgmtIP)
@@ -357,21 +397,21 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 	case *archive.Topology:
 		for _, e := range d.External {
 			t := joinNonEmpty(" ", e.ID, e.Label)
-			b.addText("topology.text", t)
+			b.addText(fText, t)
 			b.line(part{F: "topology.text", T: t})
 		}
 		for _, l := range d.Links {
 			t := joinNonEmpty(" ", l.From, "—", l.To, l.Medium, l.Bandwidth, strings.Join(l.Ports, " "))
-			b.addText("topology.text", t)
+			b.addText(fText, t)
 			b.line(part{F: "topology.text", T: t})
 		}
 		b.body("topology.body", r.Body)
 	case *archive.Progress:
 		for _, p := range d.Projects {
-			b.addText("progress.text", p.Name)
+			b.addText(fText, p.Name)
 			for _, m := range p.Milestones {
 				t := joinNonEmpty(" ", m.Name, m.Status, statusLabel[m.Status], m.Note)
-				b.addText("progress.text", t)
+				b.addText(fText, t)
 				b.addKeyword(fStatus, m.Status, optIndex)
 				b.addDate(fDue, m.Due)
 				b.line(part{F: "progress.text", T: joinNonEmpty(" ", p.Name, m.Name, m.Due.String(), statusLabel[m.Status], m.Note)})
@@ -381,7 +421,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 	case *archive.Training:
 		for _, s := range d.Sessions {
 			t := joinNonEmpty(" ", s.Topic, s.Trainer, strings.Join(s.AskedAbout, " "))
-			b.addText("training.text", t)
+			b.addText(fText, t)
 			b.addDate(fDate, s.Date)
 			addTech(s.Trainer)
 			b.line(part{F: "training.text", T: joinNonEmpty(" ", s.Date.String(), s.Topic, s.Trainer, strings.Join(s.AskedAbout, " "))})
@@ -389,7 +429,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		b.body("training.body", r.Body)
 	case *archive.Spares:
 		for _, p := range d.Parts {
-			b.addText("spares.text", joinNonEmpty(" ", p.Part, p.For))
+			b.addText(fText, joinNonEmpty(" ", p.Part, p.For))
 			b.addIdent(fSpareModel, p.Model)
 			b.addDate(fDue, p.Due)
 			b.line(part{F: "spares.text", T: joinNonEmpty(" ", p.Part, p.For)}, part{F: fSpareModel, T: p.Model},
@@ -398,7 +438,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		b.body("spares.body", r.Body)
 	case *archive.Needs:
 		for _, n := range d.Leads {
-			b.addText("leads.text", joinNonEmpty(" ", n.Need, n.Product, n.NotedBy, n.Status, statusLabel[n.Status]))
+			b.addText(fText, joinNonEmpty(" ", n.Need, n.Product, n.NotedBy, n.Status, statusLabel[n.Status]))
 			b.addKeyword(fStatus, n.Status, optIndex)
 			b.addDate(fDate, n.Date)
 			b.line(part{F: "leads.text", T: joinNonEmpty(" ", n.Date.String(), n.Need, n.Product, statusLabel[n.Status])})
@@ -410,7 +450,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		if d.Rescheduled != nil {
 			t = joinNonEmpty(" ", t, d.Rescheduled.Reason)
 		}
-		b.addText("visits.text", t)
+		b.addText(fText, t)
 		addTech(d.Technician)
 		b.addKeyword(fStatus, string(d.Outcome), optIndex)
 		when := d.Appointment
@@ -424,10 +464,10 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		b.body("visits.body", r.Body)
 	case *archive.Page:
 		if r.Kind == archive.KindGuide {
-			b.addText("guides.text", joinNonEmpty(" ", r.Title, strings.Join(d.Tags, " ")))
+			b.addText(fText, joinNonEmpty(" ", r.Title, strings.Join(d.Tags, " ")))
 			b.body("guides.body", r.Body)
 		} else {
-			b.addText("notes", joinNonEmpty(" ", r.Title, strings.Join(d.Tags, " ")))
+			b.addText(fText, joinNonEmpty(" ", r.Title, strings.Join(d.Tags, " ")))
 			b.body("notes", r.Body)
 		}
 	default:
