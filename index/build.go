@@ -325,7 +325,7 @@ func (c *compiler) reading(fields []proseField, terms []string, quoted bool) que
 	phrase := func() query.Query {
 		var qs []query.Query
 		for _, f := range fields {
-			qs = append(qs, f.in(query.NewPhraseQuery(terms, f.name)))
+			qs = append(qs, f.in(newPhraseQuery(terms, f.name)))
 		}
 		return or(qs)
 	}
