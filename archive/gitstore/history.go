@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -36,6 +37,20 @@ type history struct {
 	paths     map[string][]int32
 	indexed   int // commits[:indexed] are in paths
 	saved     int // indexed when last saved (or loaded)
+
+	// bg is set by IndexHistoryInBackground: long gaps are indexed by a
+	// goroutine (building while it runs) with bgCtx and pause.
+	bg       bool
+	building bool
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+	pause    Pause
+	builds   sync.WaitGroup
+
+	// Tests shrink these; zero means historyBudget, historyBatch and
+	// historyCheckpoint.
+	budget            time.Duration
+	batch, checkpoint int
 }
 
 type histCommit struct {
@@ -149,32 +164,47 @@ func (r *Repo) syncHistory(head plumbing.Hash, paths bool) error {
 		return nil
 	}
 	from := h.indexed
-	changed, err := r.changedPaths(h.commits, from)
+	var changed [][]string
+	var err error
+	if len(h.commits)-from > historyInline {
+		changed, err = r.walkPaths(h.commits, from)
+	} else {
+		changed, err = r.changedPaths(h.commits, from)
+	}
 	if err != nil {
 		return err
 	}
-	for k, ps := range changed {
-		id := int32(from + k)
-		add := func(key string) {
-			ids := h.paths[key]
-			if len(ids) == 0 || ids[len(ids)-1] != id {
-				h.paths[key] = append(ids, id)
-			}
-		}
-		for _, p := range ps {
-			add(p)
-			for k := strings.LastIndexByte(p, '/'); k > 0; k = strings.LastIndexByte(p[:k], '/') {
-				add(p[:k])
-			}
-		}
-	}
-	h.indexed = len(h.commits)
+	h.addPaths(from, changed)
 	if r.CacheDir != "" && (h.indexed-from >= 100 || h.indexed-h.saved >= 500) {
 		if err := r.writeHistory(); err != nil {
 			r.logger().Warn("cannot save history index", "dir", r.CacheDir, "err", err)
 		}
 	}
 	return nil
+}
+
+// walkPaths is changedPaths for many commits: one pass of WalkChanges.
+func (r *Repo) walkPaths(chain []histCommit, from int) ([][]string, error) {
+	after := ""
+	if from > 0 {
+		after = chain[from-1].Hash.String()
+	}
+	out := make([][]string, 0, len(chain)-from)
+	err := r.WalkChanges(context.Background(), after, chain[len(chain)-1].Hash.String(), nil, func(c string, changes []PathChange) error {
+		if i := from + len(out); i >= len(chain) || chain[i].Hash.String() != c {
+			return fmt.Errorf("history walk out of step at %.10s", c)
+		}
+		ps := make([]string, len(changes))
+		for i, ch := range changes {
+			ps[i] = ch.Path
+		}
+		out = append(out, ps)
+		return nil
+	})
+	if err == nil && len(out) != len(chain)-from {
+		err = fmt.Errorf("history walk stopped after %d of %d commits", len(out), len(chain)-from)
+	}
+	return out, err
 }
 
 // changedPaths returns, for each commit of chain from index from on, the
@@ -296,7 +326,10 @@ func (r *Repo) CommitInfo(id string) (Commit, error) {
 // History returns the commits of the branch (first parent) that changed a
 // file, or anything under a folder ("customers/x"), newest first; limit
 // <= 0 means all; "" means every commit (Log). The first call builds the
-// per-path index, later calls only add the commits made since.
+// per-path index, later calls only add the commits made since; after
+// IndexHistoryInBackground a long gap is left to the background build and
+// the answer, bounded in time, may be partial: the most recent commits and
+// an error that errors.Is ErrIndexing.
 func (r *Repo) History(path string, limit int) ([]Commit, error) {
 	if path == "" || path == "/" {
 		return r.Log(limit)
@@ -304,6 +337,9 @@ func (r *Repo) History(path string, limit int) ([]Commit, error) {
 	p, ok := archive.CleanPath(path)
 	if !ok {
 		return nil, fmt.Errorf("history of %q: not a path inside the archive: %w", path, ErrNotFound)
+	}
+	if out, err, done := r.backgroundHistory(p, limit); done {
+		return out, err
 	}
 	var out []Commit
 	err := r.withHistory(true, func(h *history) error {
@@ -355,32 +391,47 @@ func (r *Repo) histPath() string {
 // loadHistory reads the cache file if there is one. Its commits are only
 // trusted as far as the branch still contains them (syncHistory checks).
 func (r *Repo) loadHistory() error {
+	hf, err := r.readHistoryFile()
+	if err != nil || hf == nil {
+		return err
+	}
+	r.hist.install(hf)
+	return nil
+}
+
+// readHistoryFile reads and checks the cache file; nil when there is none.
+func (r *Repo) readHistoryFile() (*histFile, error) {
 	if r.CacheDir == "" {
-		return nil
+		return nil, nil
 	}
 	f, err := os.Open(r.histPath())
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	var hf histFile
 	if err := gob.NewDecoder(f).Decode(&hf); err != nil {
-		return fmt.Errorf("%s: %w", f.Name(), err)
+		return nil, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	if hf.Version != histVersion || hf.Branch != r.branch || hf.Indexed < 0 || hf.Indexed > len(hf.Commits) {
-		return fmt.Errorf("%s: written for another version or branch", f.Name())
+		return nil, fmt.Errorf("%s: written for another version or branch", f.Name())
 	}
 	for _, ids := range hf.Paths {
 		for k, id := range ids {
 			if id < 0 || int(id) >= hf.Indexed || (k > 0 && ids[k-1] >= id) {
-				return fmt.Errorf("%s: inconsistent", f.Name())
+				return nil, fmt.Errorf("%s: inconsistent", f.Name())
 			}
 		}
 	}
-	h := &r.hist
+	return &hf, nil
+}
+
+// install puts a cache file's content in h, which is empty; h.mu is held
+// for writing.
+func (h *history) install(hf *histFile) {
 	for _, c := range hf.Commits {
 		h.append(c)
 	}
@@ -388,7 +439,6 @@ func (r *Repo) loadHistory() error {
 		h.paths = hf.Paths
 	}
 	h.indexed, h.saved = hf.Indexed, hf.Indexed
-	return nil
 }
 
 // saveHistory writes the cache file when it is behind.

@@ -46,6 +46,9 @@ type Repo struct {
 	// holds these locks for milliseconds. Zero means one minute; negative
 	// means never remove them.
 	StaleLock time.Duration
+	// NoGitBinary makes history walks compare trees here even when the
+	// git program is installed (tests of the fallback).
+	NoGitBinary bool
 
 	dir       string // as given
 	gitDir    string // HEAD, index
@@ -189,6 +192,7 @@ func (r *Repo) packTime() time.Time {
 func (r *Repo) Close() error {
 	err := errors.New("repository already closed")
 	r.closeOnce.Do(func() {
+		r.stopBuild()
 		err = r.saveHistory()
 		for range cap(r.readers) {
 			rd := <-r.readers
