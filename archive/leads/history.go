@@ -2,6 +2,7 @@ package leads
 
 import (
 	"bytes"
+	"context"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dangan-archive/dangan/archive"
@@ -29,6 +31,26 @@ type History interface {
 	// Snapshot parses the archive at a commit.
 	Snapshot(commit string) (*archive.Snapshot, error)
 }
+
+// Walker makes a long walk fast: one pass of git log for the changed paths
+// instead of comparing trees commit by commit. *gitstore.Repo provides it;
+// a History without it is walked with Changes.
+type Walker interface {
+	WalkChanges(ctx context.Context, after, to string, pause gitstore.Pause, fn func(commit string, changes []gitstore.PathChange) error) error
+	Blob(id string) ([]byte, error)
+}
+
+// ErrWalking says FirstSeen left the dates out because the walk through
+// history runs in the background (see Start); they come with a later call.
+var ErrWalking = errors.New("leads: the walk through history is still running")
+
+// walkInline is how many new commits FirstSeen walks itself once Start was
+// called; more are left to the background.
+const walkInline = 64
+
+// checkpointEvery is how often (in commits) a long walk saves its state,
+// so an interrupted walk resumes from there.
+const checkpointEvery = 10000
 
 // Tracker finds when each lead first appeared in the archive's history. It
 // walks the branch's first-parent chain once, re-evaluating after each
@@ -51,6 +73,16 @@ type Tracker struct {
 	// a site should make that call in the background and show leads from
 	// a Cache meanwhile.
 	Progress func(done, total int)
+	// Pause, when set, is called between commits of a walk: a server
+	// makes walks step aside while requests are in flight.
+	Pause gitstore.Pause
+
+	// bg is set by Start: long walks run in the background with bgCtx,
+	// walking while one does.
+	bg      atomic.Bool
+	walking atomic.Bool
+	bgCtx   context.Context
+	rules   archive.LeadRules
 
 	cache  Cache
 	mu     sync.Mutex
@@ -95,10 +127,25 @@ func (t *Tracker) Derive(snap *archive.Snapshot, rules archive.LeadRules, at arc
 // be on the branch's first-parent chain. A lead the history does not show
 // at that commit (a repeat-fault window judged at a later day than the
 // commit's) keeps a nil FirstSeen.
+//
+// After Start, FirstSeen never waits for a long walk: it returns
+// ErrWalking (FirstSeen left nil) while one runs, and starts one when
+// more than a few commits are new.
 func (t *Tracker) FirstSeen(snap *archive.Snapshot, rules archive.LeadRules, ls []Lead) error {
+	if t.walking.Load() {
+		return ErrWalking
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.update(rules, snap); err != nil {
+	limit := 0
+	if t.bg.Load() {
+		limit = walkInline
+	}
+	if err := t.update(context.Background(), rules, snap, limit); err != nil {
+		if errors.Is(err, errTooLong) {
+			t.startWalk(rules)
+			return ErrWalking
+		}
 		return err
 	}
 	pos := -1
@@ -148,8 +195,56 @@ func (t *Tracker) logger() *slog.Logger {
 
 func (t *Tracker) cachePath() string { return filepath.Join(t.CacheDir, "leads-seen.gob") }
 
-// update brings the state to the branch's head.
-func (t *Tracker) update(rules archive.LeadRules, snap *archive.Snapshot) error {
+// Start makes later FirstSeen calls leave long walks to the background,
+// and starts one now (to the branch head, with rules): a server calls it
+// at start. ctx ends the walks.
+func (t *Tracker) Start(ctx context.Context, rules archive.LeadRules) {
+	t.mu.Lock()
+	t.bgCtx = ctx
+	t.bg.Store(true)
+	t.mu.Unlock()
+	t.startWalk(rules)
+}
+
+// Walking says a background walk is running.
+func (t *Tracker) Walking() bool { return t.walking.Load() }
+
+// startWalk starts a background walk unless one runs.
+func (t *Tracker) startWalk(rules archive.LeadRules) {
+	if !t.walking.CompareAndSwap(false, true) {
+		return
+	}
+	ctx := t.bgCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	go func() {
+		defer t.walking.Store(false)
+		start := time.Now()
+		if err := t.Walk(ctx, rules); err != nil {
+			if ctx.Err() == nil {
+				t.logger().Warn("leads: walk through history", "err", err)
+			}
+			return
+		}
+		t.logger().Info("leads: walk through history done", "took", time.Since(start).Round(time.Millisecond))
+	}()
+}
+
+// Walk brings the state to the branch's head now, saving it in CacheDir
+// (checkpoints included): dangan index calls it so that a server finds it
+// done.
+func (t *Tracker) Walk(ctx context.Context, rules archive.LeadRules) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.update(ctx, rules, nil, 0)
+}
+
+var errTooLong = errors.New("walk too long to run inline")
+
+// update brings the state to the branch's head; with limit > 0 it does
+// nothing and returns errTooLong when more commits than that are new.
+func (t *Tracker) update(ctx context.Context, rules archive.LeadRules, snap *archive.Snapshot, limit int) error {
 	key := rulesKey(rules)
 	if !t.loaded {
 		t.loaded = true
@@ -185,17 +280,61 @@ func (t *Tracker) update(rules archive.LeadRules, snap *archive.Snapshot) error 
 		t.remember(snap)
 		return nil
 	}
+	if limit > 0 && len(log)-k > limit {
+		return errTooLong
+	}
 	w := &walk{t: t, st: st, overlay: map[string]map[string]*archive.Record{}}
 	if k > 0 {
 		w.base = t.last
 		w.baseCommit = st.Commits[k-1].Hash
 	}
-	for i := k; i < len(log); i++ {
-		if err := w.step(i, log, rules); err != nil {
-			return err
-		}
+	after := func(i int) error {
 		if t.Progress != nil && ((i-k)%500 == 499 || i == len(log)-1) {
 			t.Progress(i-k+1, len(log)-k)
+		}
+		if (i-k)%checkpointEvery == checkpointEvery-1 && i < len(log)-1 {
+			t.save()
+		}
+		return nil
+	}
+	if wk, ok := t.History.(Walker); ok && len(log)-k > walkInline {
+		prev := ""
+		if k > 0 {
+			prev = log[k-1].Hash
+		}
+		i := k
+		err := wk.WalkChanges(ctx, prev, log[len(log)-1].Hash, t.Pause, func(c string, changes []gitstore.PathChange) error {
+			if i >= len(log) || log[i].Hash != c {
+				return fmt.Errorf("first seen: history walk out of step at %.10s", c)
+			}
+			if err := w.apply(i, log, rules, changes, wk.Blob); err != nil {
+				return err
+			}
+			i++
+			return after(i - 1)
+		})
+		if err == nil && i != len(log) {
+			err = fmt.Errorf("first seen: history walk stopped after %d of %d commits", i-k, len(log)-k)
+		}
+		if err != nil {
+			t.save() // what was walked is kept
+			return err
+		}
+	} else {
+		for i := k; i < len(log); i++ {
+			if t.Pause != nil {
+				if err := t.Pause(ctx); err != nil {
+					t.save()
+					return err
+				}
+			} else if err := ctx.Err(); err != nil {
+				t.save()
+				return err
+			}
+			if err := w.step(i, log, rules); err != nil {
+				return err
+			}
+			_ = after(i)
 		}
 	}
 	t.remember(snap)
@@ -266,37 +405,50 @@ type walk struct {
 }
 
 func (w *walk) step(i int, log []gitstore.Commit, rules archive.LeadRules) error {
-	c := log[i]
 	prev := ""
 	if i > 0 {
 		prev = log[i-1].Hash
 	}
-	changed, removed, err := w.t.History.Changes(prev, c.Hash)
+	changed, removed, err := w.t.History.Changes(prev, log[i].Hash)
 	if err != nil {
 		return fmt.Errorf("first seen: %w", err)
 	}
-	touched := map[string]bool{}
+	changes := make([]gitstore.PathChange, 0, len(changed)+len(removed))
+	data := map[string][]byte{}
 	for _, p := range removed {
-		if cust := archive.PlaceOf(p).Customer; cust != "" {
-			recs, err := w.records(cust)
-			if err != nil {
-				return err
-			}
-			delete(recs, p)
-			touched[cust] = true
-		}
+		changes = append(changes, gitstore.PathChange{Path: p})
 	}
 	for _, f := range changed {
-		pl := archive.PlaceOf(f.Path)
-		if pl.Customer == "" {
+		changes = append(changes, gitstore.PathChange{Path: f.Path, Blob: f.Version})
+		data[f.Version] = f.Data
+	}
+	return w.apply(i, log, rules, changes, func(id string) ([]byte, error) { return data[id], nil })
+}
+
+// apply moves the state past commit i, which made changes; blob reads the
+// new contents.
+func (w *walk) apply(i int, log []gitstore.Commit, rules archive.LeadRules, changes []gitstore.PathChange, blob func(string) ([]byte, error)) error {
+	c := log[i]
+	touched := map[string]bool{}
+	for _, ch := range changes {
+		cust := archive.PlaceOf(ch.Path).Customer
+		if cust == "" {
 			continue
 		}
-		recs, err := w.records(pl.Customer)
+		recs, err := w.records(cust)
 		if err != nil {
 			return err
 		}
-		recs[f.Path] = archive.Parse(f.Path, f.Data)
-		touched[pl.Customer] = true
+		touched[cust] = true
+		if ch.Blob == "" {
+			delete(recs, ch.Path)
+			continue
+		}
+		data, err := blob(ch.Blob)
+		if err != nil {
+			return fmt.Errorf("first seen: %s at %.10s: %w", ch.Path, c.Hash, err)
+		}
+		recs[ch.Path] = archive.Parse(ch.Path, data)
 	}
 	_, off := c.When.Zone()
 	w.st.Commits = append(w.st.Commits, seenCommit{Hash: c.Hash, Author: c.Author, When: c.When.Unix(), Zone: int32(off)})
