@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ type historyPage struct {
 	Name     string // what the history is of, for the heading
 	Commits  []gitstore.Commit
 	Limit    int
+	Indexing bool // the history index is still being built: Commits are the most recent only
 }
 
 const historyLimit = 200
@@ -55,10 +57,15 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) error {
 		return notFound(fmt.Errorf("history of %q", p))
 	}
 	page.Commits, err = s.Store.History(p, historyLimit)
-	if err != nil {
+	// While the index is being built the store answers within a bound
+	// with the most recent commits: show them and say so. The messages
+	// are withheld as usual (readableCommits cannot know every commit of
+	// a restricted customer yet, so it withholds them all).
+	page.Indexing = errors.Is(err, gitstore.ErrIndexing)
+	if err != nil && !page.Indexing {
 		return err
 	}
-	if len(page.Commits) == 0 {
+	if len(page.Commits) == 0 && !page.Indexing {
 		return notFound(fmt.Errorf("no history for %q", p))
 	}
 	var recs []*archive.Record

@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/gitstore"
 	"github.com/dangan-archive/dangan/archive/leads"
 )
 
@@ -32,7 +34,7 @@ func (s *Server) boardInit() {
 		s.board.leads = newDerived[*leadSet](8)
 		s.board.health = newDerived[*healthSet](8)
 		if h, ok := s.Store.(leads.History); ok {
-			s.board.tracker = &leads.Tracker{History: h, CacheDir: s.CacheDir, Logger: s.Logger}
+			s.board.tracker = &leads.Tracker{History: h, CacheDir: s.CacheDir, Logger: s.Logger, Pause: s.busy.pause}
 		}
 	})
 }
@@ -76,7 +78,10 @@ func (v view) setLeads(set *leadSet) []leads.Lead {
 func (s *Server) computeLeads(_ context.Context, snap *archive.Snapshot, at archive.Date) (*leadSet, error) {
 	all := leads.Derive(snap, snap.Settings.Leads, at)
 	if t := s.board.tracker; t != nil && snap.Commit != "" {
-		if err := t.FirstSeen(snap, snap.Settings.Leads, all); err != nil {
+		if err := t.FirstSeen(snap, snap.Settings.Leads, all); errors.Is(err, leads.ErrWalking) {
+			// The dates come when the walk is done: currentLeads's key
+			// changes then, and the leads are derived again.
+		} else if err != nil {
 			// Leads without their first commit are still leads: show
 			// them, and say in the log why the dates are missing.
 			s.Logger.Warn("leads: first seen", "commit", short(snap.Commit), "err", err)
@@ -95,6 +100,9 @@ func (s *Server) currentLeads(ctx context.Context, fresh bool) (set *leadSet, st
 	today := s.today()
 	group := "leads\x00" + today.String()
 	key := snap.Commit + "\x00" + today.String()
+	if t := s.board.tracker; t != nil && t.Walking() {
+		key += "\x00walking"
+	}
 	compute := func(ctx context.Context) (*leadSet, error) { return s.computeLeads(ctx, snap, today) }
 	if fresh {
 		set, err = s.board.leads.get(ctx, group, key, compute)
@@ -113,8 +121,21 @@ func (s *Server) RefreshLeads(ctx context.Context) error {
 // Warm derives the leads and the health of the live commit, so that the
 // first person to open the board does not wait for the walk through
 // history. dangan serve runs it in the background after Open.
+//
+// It also starts the walks through history that would otherwise make a
+// request wait (the per-path history index, the leads' first-seen
+// dates): in the background, stepping aside while requests run.
 func (s *Server) Warm(ctx context.Context) {
 	start := time.Now()
+	if b, ok := s.Store.(interface {
+		IndexHistoryInBackground(context.Context, gitstore.Pause)
+	}); ok {
+		b.IndexHistoryInBackground(ctx, s.busy.pause)
+	}
+	s.boardInit()
+	if t := s.board.tracker; t != nil {
+		t.Start(ctx, s.live.Snapshot().Settings.Leads)
+	}
 	if err := s.RefreshLeads(ctx); err != nil {
 		s.Logger.Warn("derive leads", "err", err)
 		return

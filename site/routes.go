@@ -51,7 +51,7 @@ func (s *Server) Handler() http.Handler {
 	if headers == nil {
 		headers = SecurityHeaders
 	}
-	return headers(root)
+	return headers(s.busy.track(root))
 }
 
 func (s *Server) handleNotFound(http.ResponseWriter, *http.Request) error {

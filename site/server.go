@@ -115,6 +115,7 @@ type Server struct {
 	md       *markdown.Renderer
 	past     *snapCache
 	board    boardState // leads and health, derived per commit
+	busy     busy       // requests in flight, for the walks through history to step aside
 	open     sync.Once
 }
 
