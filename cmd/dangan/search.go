@@ -71,7 +71,7 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 }
 
 func (a *app) indexCommand() *cobra.Command {
-	var rebuild bool
+	var rebuild, walks bool
 	c := &cobra.Command{
 		Use:   "index",
 		Short: "Bring the search index up to date with the archive (incrementally, or --rebuild)",
@@ -88,10 +88,14 @@ func (a *app) indexCommand() *cobra.Command {
 			}
 			defer ix.Close()
 			fmt.Fprintf(a.stdout, "index at commit %.10s\n", ix.Commit())
+			if walks {
+				return a.indexWalks(cmd.Context(), repo)
+			}
 			return nil
 		},
 	}
 	c.Flags().BoolVar(&rebuild, "rebuild", false, "rebuild the whole index from git")
+	c.Flags().BoolVar(&walks, "history", true, "also walk the history ahead of the server (history pages, leads' first-seen dates), into the data folder's cache")
 	return c
 }
 

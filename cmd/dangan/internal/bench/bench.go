@@ -340,7 +340,7 @@ func (s *suite) build(ctx context.Context, archiveDir, data, profile string) (ti
 	if profile != "" {
 		args = append(args, "--cpuprofile", profile)
 	}
-	cmd := s.cfg.Dangan(ctx, append(args, "index", "--rebuild")...)
+	cmd := s.cfg.Dangan(ctx, append(args, "index", "--rebuild", "--history=false")...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	t0 := time.Now()
