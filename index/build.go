@@ -66,7 +66,27 @@ func (c *compiler) compile(cs []clause, f Filter) query.Query {
 	if len(must) == 0 {
 		must = []query.Query{query.NewMatchAllQuery()}
 	}
-	return query.NewBooleanQuery(must, nil, mustNot)
+	return boolean(must, nil, mustNot)
+}
+
+// boolean is query.NewBooleanQuery without a disjunction around a single
+// excluded query: each layer of searchers costs a step on every match.
+// The required ones stay in a conjunction even when there is one: bleve
+// takes a required searcher that matches nothing for no requirement at
+// all, and a conjunction holding it still matches nothing.
+func boolean(must []query.Query, should query.Query, mustNot []query.Query) *query.BooleanQuery {
+	bq := query.NewBooleanQuery(must, nil, nil)
+	if should != nil {
+		bq.AddShould(should)
+	}
+	switch len(mustNot) {
+	case 0:
+	case 1:
+		bq.MustNot = mustNot[0]
+	default:
+		bq.MustNot = query.NewDisjunctionQuery(mustNot)
+	}
+	return bq
 }
 
 // unseen matches the records the caller may not see at all: restricted
@@ -87,7 +107,7 @@ func (c *compiler) unseen(f Filter) []query.Query {
 		if len(allowed) == 0 {
 			out = append(out, closed)
 		} else {
-			out = append(out, query.NewBooleanQuery([]query.Query{closed}, nil, []query.Query{or(allowed)}))
+			out = append(out, boolean([]query.Query{closed}, nil, []query.Query{or(allowed)}))
 		}
 	}
 	for _, k := range archive.Kinds {
@@ -146,7 +166,7 @@ func (f proseField) in(q query.Query) query.Query {
 	if len(f.exclude) == 0 {
 		return q
 	}
-	return query.NewBooleanQuery([]query.Query{q}, nil, f.exclude)
+	return boolean([]query.Query{q}, nil, f.exclude)
 }
 
 func term(field, v string) *query.TermQuery {
@@ -346,9 +366,9 @@ func (c *compiler) reading(fields []proseField, terms []string, quoted bool) que
 	for _, t := range uniq(terms) {
 		each = append(each, anyField(t))
 	}
-	bq := query.NewBooleanQuery(each, nil, nil)
-	bq.AddShould(boosted(query.NewBooleanQuery([]query.Query{phrase()}, nil, nil), 2))
-	return bq
+	// Records where the terms stand together rank first: the phrase
+	// adds its score to theirs.
+	return boolean(each, phrase(), nil)
 }
 
 func uniq(ss []string) []string {
