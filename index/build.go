@@ -63,31 +63,19 @@ func (c *compiler) compile(cs []clause, f Filter) query.Query {
 		}
 	}
 	mustNot = append(mustNot, c.unseen(f)...)
-	if len(must) == 0 {
-		must = []query.Query{query.NewMatchAllQuery()}
+	var q query.Query
+	switch len(must) {
+	case 0:
+		q = query.NewMatchAllQuery()
+	case 1:
+		q = must[0]
+	default:
+		q = query.NewConjunctionQuery(must)
 	}
-	return boolean(must, nil, mustNot)
+	return excluding(q, mustNot...)
 }
 
-// boolean is query.NewBooleanQuery without a disjunction around a single
-// excluded query: each layer of searchers costs a step on every match.
-// The required ones stay in a conjunction even when there is one: bleve
-// takes a required searcher that matches nothing for no requirement at
-// all, and a conjunction holding it still matches nothing.
-func boolean(must []query.Query, should query.Query, mustNot []query.Query) *query.BooleanQuery {
-	bq := query.NewBooleanQuery(must, nil, nil)
-	if should != nil {
-		bq.AddShould(should)
-	}
-	switch len(mustNot) {
-	case 0:
-	case 1:
-		bq.MustNot = mustNot[0]
-	default:
-		bq.MustNot = query.NewDisjunctionQuery(mustNot)
-	}
-	return bq
-}
+
 
 // unseen matches the records the caller may not see at all: restricted
 // customers unless allowed, and whole kinds whose name is hidden (Hide:
@@ -107,7 +95,7 @@ func (c *compiler) unseen(f Filter) []query.Query {
 		if len(allowed) == 0 {
 			out = append(out, closed)
 		} else {
-			out = append(out, boolean([]query.Query{closed}, nil, []query.Query{or(allowed)}))
+			out = append(out, excluding(closed, or(allowed)))
 		}
 	}
 	for _, k := range archive.Kinds {
@@ -166,7 +154,7 @@ func (f proseField) in(q query.Query) query.Query {
 	if len(f.exclude) == 0 {
 		return q
 	}
-	return boolean([]query.Query{q}, nil, f.exclude)
+	return excluding(q, f.exclude...)
 }
 
 func term(field, v string) *query.TermQuery {
@@ -368,7 +356,9 @@ func (c *compiler) reading(fields []proseField, terms []string, quoted bool) que
 	}
 	// Records where the terms stand together rank first: the phrase
 	// adds its score to theirs.
-	return boolean(each, phrase(), nil)
+	bq := query.NewBooleanQuery(each, nil, nil)
+	bq.AddShould(phrase())
+	return bq
 }
 
 func uniq(ss []string) []string {
