@@ -75,8 +75,6 @@ func (c *compiler) compile(cs []clause, f Filter) query.Query {
 	return excluding(q, mustNot...)
 }
 
-
-
 // unseen matches the records the caller may not see at all: restricted
 // customers unless allowed, and whole kinds whose name is hidden (Hide:
 // [topology] hides topology records; there is nothing else in them).
