@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/snapcache"
 )
 
 // LiveStore is what Live needs of the store.
@@ -27,6 +28,10 @@ type Live struct {
 	Index    Index // optional
 	Logger   *slog.Logger
 	Interval time.Duration // how often the head is read; default 1s
+	// Cache, when set, keeps the parsed snapshot between runs
+	// (archive/snapcache): Open restores it instead of parsing every
+	// file, and brings it forward when the head moved since it was saved.
+	Cache SnapshotCache
 
 	cur     atomic.Pointer[archive.Snapshot]
 	indexed atomic.Pointer[string] // commit the index was last synced to
@@ -34,6 +39,13 @@ type Live struct {
 	poke    chan struct{}
 	stop    context.CancelFunc
 	done    chan struct{}
+	saving  sync.WaitGroup // a cache being written
+}
+
+// SnapshotCache keeps one parsed snapshot on disk.
+type SnapshotCache interface {
+	Load() (*archive.Snapshot, error)
+	Save(*archive.Snapshot) error
 }
 
 // Open loads the head commit and starts following the branch. The index is
@@ -49,7 +61,7 @@ func (l *Live) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read archive head: %w", err)
 	}
-	snap, err := l.load(head)
+	snap, err := l.open(head)
 	if err != nil {
 		return err
 	}
@@ -73,12 +85,63 @@ func (l *Live) load(commit string) (*archive.Snapshot, error) {
 	return snap, nil
 }
 
-// Close stops following the branch and waits for the follower to end.
+// open loads the head at the start: from the cache when it holds the head,
+// or an older commit the changes since can be applied to; else by parsing
+// every file, and then the cache is written in the background for the
+// next start.
+func (l *Live) open(head string) (*archive.Snapshot, error) {
+	if l.Cache == nil || head == "" {
+		return l.load(head)
+	}
+	start := time.Now()
+	snap, err := l.Cache.Load()
+	switch {
+	case err != nil:
+		if !errors.Is(err, snapcache.ErrNone) {
+			l.Logger.Warn("snapshot cache not used: parsing the archive", "reason", err)
+		}
+	case snap.Commit == head:
+		l.Logger.Info("archive restored from the snapshot cache", "commit", short(head), "took", time.Since(start).Round(time.Millisecond))
+		return snap, nil
+	default:
+		changed, removed, cerr := l.Store.Changes(snap.Commit, head)
+		if cerr == nil {
+			from := snap.Commit
+			snap = snap.With(head, changed, removed)
+			l.Logger.Info("archive restored from the snapshot cache", "commit", short(head), "cached", short(from), "changed", len(changed), "removed", len(removed), "took", time.Since(start).Round(time.Millisecond))
+			l.saveCache(snap)
+			return snap, nil
+		}
+		l.Logger.Info("snapshot cache not used: parsing the archive", "cached", short(snap.Commit), "reason", cerr)
+	}
+	if snap, err = l.load(head); err != nil {
+		return nil, err
+	}
+	l.saveCache(snap)
+	return snap, nil
+}
+
+// saveCache writes the snapshot to the cache in the background: the site
+// does not wait for it.
+func (l *Live) saveCache(snap *archive.Snapshot) {
+	l.saving.Go(func() {
+		start := time.Now()
+		if err := l.Cache.Save(snap); err != nil {
+			l.Logger.Warn("write snapshot cache", "err", err)
+			return
+		}
+		l.Logger.Info("snapshot cache written", "commit", short(snap.Commit), "took", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// Close stops following the branch and waits for the follower (and a
+// cache being written) to end.
 func (l *Live) Close() {
 	if l.stop != nil {
 		l.stop()
 		<-l.done
 	}
+	l.saving.Wait()
 }
 
 // Snapshot returns the archive at the latest commit seen.

@@ -19,6 +19,7 @@ import (
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/access"
 	"github.com/dangan-archive/dangan/archive/gitstore"
+	"github.com/dangan-archive/dangan/archive/snapcache"
 	"github.com/dangan-archive/dangan/index"
 	"github.com/dangan-archive/dangan/site/diagram"
 	"github.com/dangan-archive/dangan/site/i18n"
@@ -141,6 +142,9 @@ func (s *Server) Open(ctx context.Context) error {
 	s.md = markdown.New()
 	s.past = newSnapCache(32)
 	s.live = &Live{Store: s.Store, Index: s.Index, Logger: s.Logger, Interval: s.PollInterval}
+	if s.CacheDir != "" {
+		s.live.Cache = snapcache.Cache{Dir: s.CacheDir}
+	}
 	if err := s.live.Open(ctx); err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
