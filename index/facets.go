@@ -29,18 +29,23 @@ import (
 // counts are exact, and since the visibility filter is part of the query,
 // they count only what the caller may see.
 
-// segFacets is the facet table of one segment: for facet field i and
-// document d, the values are vals[i][starts[i][d]:starts[i][d+1]] (ids in
-// facetDict.values[i]).
+// segFacets is the facet table of one segment: the values of document d,
+// every facet field's, are vals[starts[d]:starts[d+1]], numbered in
+// facetDict. One run per document rather than one per field and
+// document: counting a match reads two adjacent numbers and a few
+// consecutive ones, where the tables per field cost a cache miss each on
+// an index of 100,000 records.
 type segFacets struct {
-	starts [][]uint32
-	vals   [][]uint32
+	starts []uint32
+	vals   []uint32
 }
 
-// facetDict numbers the values of each facet field, across segments.
+// facetDict numbers the values of the facet fields, across segments and
+// fields: value i is values[i] of facet field field[i].
 type facetDict struct {
-	ids    []map[string]uint32
-	values [][]string
+	ids    []map[string]uint32 // by facet field
+	field  []uint8
+	values []string
 }
 
 // facetCache holds the tables of the segments in use.
@@ -53,7 +58,6 @@ type facetCache struct {
 func newFacetCache() *facetCache {
 	fc := &facetCache{segs: map[segment.Segment]*segFacets{}}
 	fc.dict.ids = make([]map[string]uint32, len(facetFields))
-	fc.dict.values = make([][]string, len(facetFields))
 	for i := range facetFields {
 		fc.dict.ids[i] = map[string]uint32{}
 	}
@@ -61,8 +65,8 @@ func newFacetCache() *facetCache {
 }
 
 // tables returns the table of each segment of a snapshot (building the
-// missing ones) and the number of values of each field so far.
-func (fc *facetCache) tables(is *scorch.IndexSnapshot) ([]*segFacets, []int, error) {
+// missing ones) and the number of values numbered so far.
+func (fc *facetCache) tables(is *scorch.IndexSnapshot) ([]*segFacets, int, error) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	segs := is.Segments()
@@ -75,7 +79,7 @@ func (fc *facetCache) tables(is *scorch.IndexSnapshot) ([]*segFacets, []int, err
 		if t == nil {
 			var err error
 			if t, err = fc.build(s); err != nil {
-				return nil, nil, err
+				return nil, 0, err
 			}
 			fc.segs[s] = t
 		}
@@ -90,71 +94,64 @@ func (fc *facetCache) tables(is *scorch.IndexSnapshot) ([]*segFacets, []int, err
 			}
 		}
 	}
-	n := make([]int, len(facetFields))
-	for i := range facetFields {
-		n[i] = len(fc.dict.values[i])
-	}
-	return out, n, nil
+	return out, len(fc.dict.values), nil
 }
 
 // build reads a segment's facet fields: every term and its postings.
 func (fc *facetCache) build(s segment.Segment) (*segFacets, error) {
 	docs := int(s.Count())
-	t := &segFacets{starts: make([][]uint32, len(facetFields)), vals: make([][]uint32, len(facetFields))}
 	perDoc := make([][]uint32, docs)
 	for fi, f := range facetFields {
-		for d := range perDoc {
-			perDoc[d] = perDoc[d][:0]
-		}
 		dict, err := s.Dictionary(f.field)
 		if err != nil {
 			return nil, fmt.Errorf("facet %s: %w", f.name, err)
 		}
-		if dict != nil {
-			it := dict.AutomatonIterator(everything{}, nil, nil)
-			var pl segment.PostingsList
-			var pi segment.PostingsIterator
+		if dict == nil {
+			continue
+		}
+		it := dict.AutomatonIterator(everything{}, nil, nil)
+		var pl segment.PostingsList
+		var pi segment.PostingsIterator
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("facet %s: %w", f.name, err)
+			}
+			if e == nil {
+				break
+			}
+			id, ok := fc.dict.ids[fi][e.Term]
+			if !ok {
+				id = uint32(len(fc.dict.values))
+				fc.dict.ids[fi][e.Term] = id
+				fc.dict.field = append(fc.dict.field, uint8(fi))
+				fc.dict.values = append(fc.dict.values, e.Term)
+			}
+			if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+				return nil, fmt.Errorf("facet %s: %w", f.name, err)
+			}
+			pi = pl.Iterator(false, false, false, pi)
 			for {
-				e, err := it.Next()
+				p, err := pi.Next()
 				if err != nil {
 					return nil, fmt.Errorf("facet %s: %w", f.name, err)
 				}
-				if e == nil {
+				if p == nil {
 					break
 				}
-				id, ok := fc.dict.ids[fi][e.Term]
-				if !ok {
-					id = uint32(len(fc.dict.values[fi]))
-					fc.dict.ids[fi][e.Term] = id
-					fc.dict.values[fi] = append(fc.dict.values[fi], e.Term)
-				}
-				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
-					return nil, fmt.Errorf("facet %s: %w", f.name, err)
-				}
-				pi = pl.Iterator(false, false, false, pi)
-				for {
-					p, err := pi.Next()
-					if err != nil {
-						return nil, fmt.Errorf("facet %s: %w", f.name, err)
-					}
-					if p == nil {
-						break
-					}
-					if n := p.Number(); n < uint64(docs) {
-						perDoc[n] = append(perDoc[n], id)
-					}
+				if n := p.Number(); n < uint64(docs) {
+					perDoc[n] = append(perDoc[n], id)
 				}
 			}
 		}
-		starts := make([]uint32, docs+1)
-		var vals []uint32
-		for d, vs := range perDoc {
-			starts[d] = uint32(len(vals))
-			vals = append(vals, vs...)
-		}
-		starts[docs] = uint32(len(vals))
-		t.starts[fi], t.vals[fi] = starts, slices.Clip(vals)
 	}
+	t := &segFacets{starts: make([]uint32, docs+1)}
+	for d, vs := range perDoc {
+		t.starts[d] = uint32(len(t.vals))
+		t.vals = append(t.vals, vs...)
+	}
+	t.starts[docs] = uint32(len(t.vals))
+	t.vals = slices.Clip(t.vals)
 	return t, nil
 }
 
@@ -169,11 +166,12 @@ func (everything) Accept(int, byte) int     { return 0 }
 
 // facetCounts counts the facet values of the matches of one search.
 type facetCounts struct {
-	fields  []bool // which facet fields are counted (not hidden)
+	fields  []bool // which facet fields are shown (not hidden)
 	tables  []*segFacets
 	offsets []uint64 // first document number of each segment in the snapshot
-	counts  [][]int
-	values  [][]string
+	counts  []int32  // by value number
+	field   []uint8
+	values  []string
 }
 
 func (c *facetCounts) add(id bindex.IndexInternalID) {
@@ -181,39 +179,42 @@ func (c *facetCounts) add(id bindex.IndexInternalID) {
 		return
 	}
 	n := binary.BigEndian.Uint64(id)
-	s, _ := slices.BinarySearch(c.offsets, n+1)
-	s-- // the last segment starting at or before n
+	s := 0
+	if len(c.offsets) > 1 {
+		s, _ = slices.BinarySearch(c.offsets, n+1)
+		s-- // the last segment starting at or before n
+	}
 	if s < 0 || s >= len(c.tables) {
 		return
 	}
 	t, d := c.tables[s], n-c.offsets[s]
-	for fi, on := range c.fields {
-		if !on {
-			continue
-		}
-		st := t.starts[fi]
-		if d+1 >= uint64(len(st)) {
-			continue
-		}
-		for _, v := range t.vals[fi][st[d]:st[d+1]] {
-			c.counts[fi][v]++
-		}
+	if d+1 >= uint64(len(t.starts)) {
+		return
+	}
+	// Hidden fields are counted too (it costs less than telling them
+	// apart) and left out of the result.
+	for _, v := range t.vals[t.starts[d]:t.starts[d+1]] {
+		c.counts[v]++
 	}
 }
 
 // result gives the facets in the order people read them: most frequent
 // first, equal counts by value, at most facetSize each.
 func (c *facetCounts) result() map[string][]Facet {
+	per := make([][]Facet, len(facetFields))
+	for v, n := range c.counts {
+		if fi := c.field[v]; n > 0 && c.fields[fi] {
+			per[fi] = append(per[fi], Facet{Value: c.values[v], Count: int(n)})
+		}
+	}
 	out := map[string][]Facet{}
 	for fi, f := range facetFields {
 		if !c.fields[fi] {
 			continue
 		}
-		fs := []Facet{}
-		for v, n := range c.counts[fi] {
-			if n > 0 {
-				fs = append(fs, Facet{Value: c.values[fi][v], Count: n})
-			}
+		fs := per[fi]
+		if fs == nil {
+			fs = []Facet{}
 		}
 		slices.SortFunc(fs, func(a, b Facet) int {
 			if a.Count != b.Count {
@@ -244,22 +245,20 @@ func (q *facetQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mappi
 	if err != nil {
 		return nil, err
 	}
-	tables, sizes, err := q.fc.tables(is)
+	tables, size, err := q.fc.tables(is)
 	if err != nil {
 		_ = inner.Close()
 		return nil, err
 	}
-	c := &facetCounts{fields: q.fields, tables: tables, counts: make([][]int, len(facetFields)), values: make([][]string, len(facetFields))}
+	c := &facetCounts{fields: q.fields, tables: tables, counts: make([]int32, size)}
 	var running uint64
 	for _, ss := range is.Segments() {
 		c.offsets = append(c.offsets, running)
 		running += ss.Segment().Count()
 	}
 	q.fc.mu.Lock()
-	for fi := range facetFields {
-		c.counts[fi] = make([]int, sizes[fi])
-		c.values[fi] = q.fc.dict.values[fi][:sizes[fi]]
-	}
+	c.field = q.fc.dict.field[:size]
+	c.values = q.fc.dict.values[:size]
 	q.fc.mu.Unlock()
 	q.counts = c
 	return &countingSearcher{Searcher: inner, c: c}, nil
