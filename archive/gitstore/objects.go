@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
@@ -49,10 +51,13 @@ var errBadTree = errors.New("malformed tree object")
 
 // parseTree checks the structure of a raw tree and indexes its entries.
 func parseTree(raw []byte) (*tree, error) {
-	t := &tree{raw: raw}
 	if len(raw) > 1<<31-64 {
 		return nil, errBadTree
 	}
+	// Entries are counted first so that the index is allocated once at its
+	// size: trees stay in the cache, and a slice grown by append would hold
+	// up to twice what the cache counts.
+	t := &tree{raw: raw, ents: make([]tent, 0, countTreeEntries(raw))}
 	for i := 0; i < len(raw); {
 		sp := bytes.IndexByte(raw[i:], ' ')
 		if sp <= 0 || sp > 7 {
@@ -78,6 +83,25 @@ func parseTree(raw []byte) (*tree, error) {
 		i = nul + 21
 	}
 	return t, nil
+}
+
+// countTreeEntries counts the entries of a raw tree, stopping at the first
+// malformed one (parseTree then refuses the tree).
+func countTreeEntries(raw []byte) int {
+	n := 0
+	for i := 0; i < len(raw); n++ {
+		nul := bytes.IndexByte(raw[i:], 0)
+		if nul < 0 {
+			break
+		}
+		i += nul + 21
+	}
+	return n
+}
+
+// cost is what a tree holds in memory, for the cache's budget.
+func (t *tree) cost() int {
+	return cap(t.raw) + cap(t.ents)*int(unsafe.Sizeof(tent{})) + int(unsafe.Sizeof(tree{})) + 64
 }
 
 func (t *tree) start(i int) int {
@@ -157,7 +181,7 @@ func (r *Repo) tree(h plumbing.Hash) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tree %s: %w", h, err)
 	}
-	r.trees.put(h, t, len(raw)+len(t.ents)*12+64)
+	r.trees.put(h, t, t.cost())
 	return t, nil
 }
 
@@ -253,3 +277,15 @@ func (c *lru[K, V]) put(k K, v V, cost int) {
 		c.size -= it.cost
 	}
 }
+
+// Cache budgets of a Repo. go-git's object cache holds the bases of
+// deltas while a delta chain is resolved, and every object read besides
+// (trees twice then: raw there, parsed in trees). On the 10,000-customer
+// archive, walking 10,000 commits' changes took the same CPU time (4.5 s)
+// with 8 MiB and 32 MiB of object cache and 32 MiB or 64 MiB of trees,
+// and the heap held 65 MB less; a customers folder of 10,000 entries is
+// about 0.6 MB a tree, so 32 MiB still holds the last fifty of them.
+var (
+	objectCacheBytes cache.FileSize = 8 * cache.MiByte
+	treeCacheBytes                  = 32 << 20
+)

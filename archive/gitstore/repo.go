@@ -130,8 +130,8 @@ func Open(dir string) (*Repo, error) {
 		r.branch = DefaultBranch
 	}
 	r.lockWait = lockWait
-	r.objCache = cache.NewObjectLRU(32 * cache.MiByte)
-	r.trees = newLRU[plumbing.Hash, *tree](64 << 20)
+	r.objCache = cache.NewObjectLRU(objectCacheBytes)
+	r.trees = newLRU[plumbing.Hash, *tree](treeCacheBytes)
 	r.commits = newLRU[plumbing.Hash, commitHead](1 << 14)
 	n := max(2, runtime.GOMAXPROCS(0))
 	r.readers = make(chan *reader, n)
@@ -450,11 +450,18 @@ func readObject(st *filesystem.Storage, h plumbing.Hash, want plumbing.ObjectTyp
 		return nil, err
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, o.Size()))
-	if _, err := io.Copy(buf, rc); err != nil {
+	// Exactly the object's size: a bytes.Buffer filled by io.Copy asks for
+	// room to spare before its last read and so doubles its array, and the
+	// caches keep these bytes (trees) by the hundred megabytes.
+	n := o.Size()
+	if n < 0 || n > 1<<31 {
+		return nil, fmt.Errorf("object of %d bytes", n)
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(rc, data); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // hasObject says whether an object is stored, loose or packed.
