@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -38,6 +39,7 @@ func (a *app) serveCommand() *cobra.Command {
 	var fetchInterval time.Duration
 	var hookSecret string
 	var trustProxy bool
+	var memLimit string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the archive as a web site (a built-in demo archive when there is none)",
@@ -58,6 +60,13 @@ see docs/DEPLOY.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			limit, from, err := memoryLimit(memLimit, cmd.Flags().Changed("memory-limit"))
+			if err != nil {
+				return err
+			}
+			// Before the archive is loaded: loading is the first peak.
+			debug.SetMemoryLimit(limit)
+			a.logger.Info("memory limit", "limit", formatSize(limit), "from", from)
 			remotes, err := a.cloneRemotes(ctx)
 			if err != nil {
 				return err
@@ -124,6 +133,7 @@ see docs/DEPLOY.md.`,
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().IntVar(&demoCustomers, "demo-customers", 200, "size of the demo archive generated when there is no archive")
 	c.Flags().BoolVar(&trustProxy, "trust-proxy", false, "behind a load balancer or reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: believe them (secure cookies over its TLS, client addresses in the audit log)")
+	c.Flags().StringVar(&memLimit, "memory-limit", formatSize(defaultMemoryLimit), "soft limit of the server's memory (Go heap and runtime), such as 768MiB or 2GiB; off for none; default $GOMEMLIMIT when set. Near it the server collects garbage more often, trading some CPU for memory")
 	c.Flags().DurationVar(&fetchInterval, "fetch-interval", 30*time.Second, "how often a remote archive (--archive URL) is fetched")
 	c.Flags().StringVar(&hookSecret, "hook-secret", os.Getenv("DANGAN_HOOK_SECRET"), "shared secret of the git webhook POST /hooks/git (default $DANGAN_HOOK_SECRET; none: no webhook)")
 	return c
