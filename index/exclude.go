@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -60,6 +62,7 @@ type excludeSearcher struct {
 	search.Searcher
 	ex      search.Searcher
 	cur     *search.DocumentMatch // ex's match at or after the last one checked
+	curN    uint64                // cur's document number
 	started bool
 	done    bool // ex has no more matches
 }
@@ -95,22 +98,30 @@ func (s *excludeSearcher) excluded(ctx *search.SearchContext, id bindex.IndexInt
 	if s.done {
 		return false, nil
 	}
-	var err error
-	if !s.started {
-		s.started = true
-		s.cur, err = s.ex.Advance(ctx, id)
-	} else if s.cur.IndexInternalID.Compare(id) < 0 {
-		ctx.DocumentMatchPool.Put(s.cur)
-		s.cur, err = s.ex.Advance(ctx, id)
+	if len(id) != 8 {
+		return false, fmt.Errorf("exclude: document number %x is not 8 bytes", id)
 	}
-	if err != nil {
+	n := binary.BigEndian.Uint64(id)
+	if s.started && s.curN >= n {
+		return s.curN == n, nil
+	}
+	var err error
+	if s.started {
+		ctx.DocumentMatchPool.Put(s.cur)
+	}
+	s.started = true
+	if s.cur, err = s.ex.Advance(ctx, id); err != nil {
 		return false, err
 	}
 	if s.cur == nil {
 		s.done = true
 		return false, nil
 	}
-	return s.cur.IndexInternalID.Equals(id), nil
+	if len(s.cur.IndexInternalID) != 8 {
+		return false, fmt.Errorf("exclude: document number %x is not 8 bytes", s.cur.IndexInternalID)
+	}
+	s.curN = binary.BigEndian.Uint64(s.cur.IndexInternalID)
+	return s.curN == n, nil
 }
 
 func (s *excludeSearcher) Close() error {
