@@ -167,3 +167,46 @@ func TestFilterCounts(t *testing.T) {
 		}
 	}
 }
+
+// A kind's part of a merged prose field hidden on its own (guides.body
+// lives in body with every other kind's markdown) hides that part only:
+// the guide is not found by its body nor shows it, and is still found by
+// its title; the other kinds' bodies are still searched.
+func TestFilterHidesOneKindsPart(t *testing.T) {
+	ix := mustBuild(t, fixture(t), index.Options{})
+	hide := index.Filter{AllRestricted: true, Hide: []string{"guides.body"}}
+	if got := searchSet(t, ix, "端口光功率", all); !slices.Contains(got, "guides/fiber-module.md") {
+		t.Fatalf("端口光功率 does not find the guide unfiltered (%v): the test proves nothing", got)
+	}
+	if got := searchSet(t, ix, "端口光功率", hide); slices.Contains(got, "guides/fiber-module.md") {
+		t.Errorf("端口光功率 finds the guide by its hidden body")
+	}
+	if got := searchSet(t, ix, `"端口光功率"`, hide); slices.Contains(got, "guides/fiber-module.md") {
+		t.Errorf(`"端口光功率" finds the guide by its hidden body`)
+	}
+	res := search(t, ix, index.Request{Query: "光模块更换步骤", Filter: hide})
+	found := false
+	for _, h := range res.Hits {
+		if h.Path == "guides/fiber-module.md" {
+			found = true
+			if strings.Contains(h.Snippet, "光功率") {
+				t.Errorf("the snippet shows the hidden body: %s", h.Snippet)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("光模块更换步骤 (the guide's title) does not find the guide with only its body hidden: %v", paths(res))
+	}
+	if got := searchSet(t, ix, "收银台", hide); !slices.Contains(got, "customers/mz-fresh-market/notes/store.md") {
+		t.Errorf("收银台 (a note's body) is not found with guides.body hidden: %v", got)
+	}
+	// Hiding every kind's short facts leaves a word of them unfound.
+	every := index.Filter{AllRestricted: true}
+	for _, k := range []string{"customer", "devices", "topology", "progress", "training", "spares", "leads", "visits", "guides"} {
+		every.Hide = append(every.Hide, k+".text")
+	}
+	every.Hide = append(every.Hide, "notes")
+	if got := searchSet(t, ix, "光模块更换步骤", every); slices.Contains(got, "guides/fiber-module.md") {
+		t.Errorf("光模块更换步骤 finds the guide with every kind's text hidden")
+	}
+}
