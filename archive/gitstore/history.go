@@ -46,6 +46,7 @@ type history struct {
 	bgCancel context.CancelFunc
 	pause    Pause
 	builds   sync.WaitGroup
+	loadMu   sync.Mutex // one reading of the cache file at a time
 
 	// Tests shrink these; zero means historyBudget, historyBatch and
 	// historyCheckpoint.
@@ -132,25 +133,12 @@ func (r *Repo) syncHistory(head plumbing.Hash, paths bool) error {
 	if n := len(h.commits); head.IsZero() {
 		h.truncate(0)
 	} else if n == 0 || h.commits[n-1].Hash != head {
-		var fresh []histCommit
-		known := -1
-		for cur := head; !cur.IsZero(); {
-			if k, ok := h.byHash[cur]; ok {
-				known = int(k)
-				break
-			}
-			c, err := r.commitObject(cur)
-			if errors.Is(err, ErrNotFound) && len(fresh) > 0 {
-				break // a shallow clone: the chain starts here
-			}
-			if err != nil {
-				return err
-			}
-			fresh = append(fresh, toHist(c))
-			cur = plumbing.ZeroHash
-			if len(c.ParentHashes) > 0 {
-				cur = c.ParentHashes[0]
-			}
+		fresh, known, err := r.listFresh(head, func(c plumbing.Hash) (int, bool) {
+			k, ok := h.byHash[c]
+			return int(k), ok
+		})
+		if err != nil {
+			return err
 		}
 		if known < len(h.commits)-1 {
 			r.logger().Info("branch history was rewritten; history index cut back", "branch", r.branch, "kept", known+1, "dropped", len(h.commits)-known-1)

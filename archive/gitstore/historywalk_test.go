@@ -11,7 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -254,4 +256,62 @@ func FuzzParseRawLog(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// TestListFreshAgrees: the commits git log lists are those read here,
+// messages, names and time zones included.
+func TestListFreshAgrees(t *testing.T) {
+	gitBin(t)
+	r := newRepo(t, true)
+	var ids []string
+	for i, m := range []struct{ msg, name, zone string }{
+		{"first", "李强", "Asia/Shanghai"},
+		{"two lines\n\nand a body\n", "Wang Fang", "America/St_Johns"},
+		{"", "nobody", "UTC"},
+		{"no newline at the end", "李强", "Asia/Kolkata"},
+		{"trailing blank lines\n\n\n", "x", "UTC"},
+	} {
+		loc, err := time.LoadLocation(m.zone)
+		if err != nil {
+			t.Skip("no time zone data:", err)
+		}
+		head, _ := r.Head()
+		id, err := r.Commit(context.Background(), Change{Parent: head, Message: m.msg,
+			Author: Signature{Name: m.name, Email: m.name + "@example.cn", When: testEpoch.Add(time.Duration(i) * time.Hour).In(loc)},
+			Files:  []FileChange{{Path: fmt.Sprintf("f%d.md", i), Data: []byte("x")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	head, _ := r.head()
+	for _, stop := range []int{-1, 1, 3} {
+		known := func(c plumbing.Hash) (int, bool) {
+			for i := 0; i <= stop; i++ {
+				if ids[i] == c.String() {
+					return i, true
+				}
+			}
+			return 0, false
+		}
+		r.NoGitBinary = true
+		here, atHere, err := r.listFresh(head, known)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.NoGitBinary = false
+		git, atGit, err := r.gitList(head, known)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if atHere != stop || atGit != stop {
+			t.Errorf("stop %d: listing ended at %d (here) and %d (git)", stop, atHere, atGit)
+		}
+		if len(here) != len(ids)-stop-1 {
+			t.Errorf("stop %d: %d commits listed, want %d", stop, len(here), len(ids)-stop-1)
+		}
+		if d := cmp.Diff(here, git); d != "" {
+			t.Errorf("stop %d: git log and the commits read here differ (-here +git):\n%s", stop, d)
+		}
+	}
 }
