@@ -89,6 +89,10 @@ type Server struct {
 	// CacheDir keeps what is derived from the archive's history between
 	// runs (when each lead first appeared); "" keeps it in memory only.
 	CacheDir string
+	// SnapshotCache keeps the parsed archive between starts; nil means a
+	// snapcache.Cache in CacheDir (none without a CacheDir). dangan serve
+	// gives one already being read, while it opens the index.
+	SnapshotCache SnapshotCache
 	// Accounts lists the site's user names: with the staff the records
 	// name, the people whose commits count as authentic (health). UseAuth
 	// sets it.
@@ -142,7 +146,10 @@ func (s *Server) Open(ctx context.Context) error {
 	s.md = markdown.New()
 	s.past = newSnapCache(32)
 	s.live = &Live{Store: s.Store, Index: s.Index, Logger: s.Logger, Interval: s.PollInterval}
-	if s.CacheDir != "" {
+	switch {
+	case s.SnapshotCache != nil:
+		s.live.Cache = s.SnapshotCache
+	case s.CacheDir != "":
 		s.live.Cache = snapcache.Cache{Dir: s.CacheDir}
 	}
 	if err := s.live.Open(ctx); err != nil {

@@ -22,6 +22,7 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dangan-archive/dangan/archive"
 )
@@ -250,4 +251,37 @@ func parallel(n int, f func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// Prefetched is a cache whose first Load returns what was read in the
+// background since Prefetch: a server restores its snapshot while it opens
+// its search index and loads its users.
+type Prefetched struct {
+	Cache
+	used atomic.Bool
+	done chan struct{}
+	snap *archive.Snapshot
+	err  error
+}
+
+// Prefetch starts reading the cache.
+func (c Cache) Prefetch() *Prefetched {
+	p := &Prefetched{Cache: c, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.snap, p.err = c.Load()
+	}()
+	return p
+}
+
+// Load returns the prefetched snapshot the first time, waiting for it, and
+// reads the cache again after that.
+func (p *Prefetched) Load() (*archive.Snapshot, error) {
+	if p.used.CompareAndSwap(false, true) {
+		<-p.done
+		s, err := p.snap, p.err
+		p.snap = nil // the snapshot is the caller's now
+		return s, err
+	}
+	return p.Cache.Load()
 }

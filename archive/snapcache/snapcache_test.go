@@ -247,3 +247,30 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	})
 }
+
+func TestPrefetch(t *testing.T) {
+	parsed := load(t, "c1", testFiles(t))
+	c := Cache{Dir: t.TempDir()}
+	if err := c.Save(parsed); err != nil {
+		t.Fatal(err)
+	}
+	p := c.Prefetch()
+	first, err := p.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, parsed, first)
+	// Later loads read the file again: a change since shows.
+	next := parsed.With("c2", nil, []string{"guides/how.md"})
+	if err := p.Save(next); err != nil {
+		t.Fatal(err)
+	}
+	second, err := p.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, next, second)
+	if _, err := (Cache{Dir: t.TempDir()}).Prefetch().Load(); !errors.Is(err, ErrNone) {
+		t.Errorf("prefetch of no cache: %v, want ErrNone", err)
+	}
+}

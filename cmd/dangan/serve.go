@@ -18,6 +18,7 @@ import (
 	"github.com/dangan-archive/dangan/archive/demo"
 	"github.com/dangan-archive/dangan/archive/gitstore"
 	"github.com/dangan-archive/dangan/archive/remote"
+	"github.com/dangan-archive/dangan/archive/snapcache"
 	"github.com/dangan-archive/dangan/index"
 	"github.com/dangan-archive/dangan/site"
 	"github.com/dangan-archive/dangan/site/auth"
@@ -60,6 +61,7 @@ see docs/DEPLOY.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			begun := time.Now()
 			limit, from, err := memoryLimit(memLimit, cmd.Flags().Changed("memory-limit"))
 			if err != nil {
 				return err
@@ -86,6 +88,11 @@ see docs/DEPLOY.md.`,
 			if err != nil {
 				return err
 			}
+			// The parsed archive is read from its cache while the index
+			// (and its Chinese dictionary) opens: both are on the way to
+			// the first answered search.
+			snaps := snapcache.Cache{Dir: filepath.Join(d, "cache")}.Prefetch()
+			ixStart := time.Now()
 			ix, err := index.Open(filepath.Join(d, "index"))
 			if errors.Is(err, index.ErrLocked) {
 				return fmt.Errorf("another dangan serve is already using %s: stop it first, or give this one its own --data", d)
@@ -94,12 +101,13 @@ see docs/DEPLOY.md.`,
 				return fmt.Errorf("open index: %w", err)
 			}
 			defer ix.Close()
+			a.logger.Info("index opened", "took", time.Since(ixStart).Round(time.Millisecond))
 
 			au := auth.New(auth.Config{DataDir: d, Logger: a.logger, TrustProxy: trustProxy})
 			if err := a.announceUsers(au, isDemo); err != nil {
 				return err
 			}
-			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger, CacheDir: filepath.Join(d, "cache")}
+			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger, CacheDir: filepath.Join(d, "cache"), SnapshotCache: snaps}
 			s.UseAuth(au)
 			var syncers remote.Group
 			for _, r := range members(repo) {
@@ -123,9 +131,13 @@ see docs/DEPLOY.md.`,
 				}
 				defer func() { stop(); wg.Wait() }()
 			}
-			go s.Warm(ctx) // leads and health, before the first visitor asks
 			a.logger.Info("archive loaded", "archive", name, "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
 			return site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
+				a.logger.Info("listening", "addr", l.String(), "since_start", time.Since(begun).Round(time.Millisecond))
+				// Leads and health, before the first visitor asks for them;
+				// once listening, so that the first search does not wait
+				// behind them for a core.
+				go s.Warm(ctx)
 				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", name, l)
 			})
 		},
