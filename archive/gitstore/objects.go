@@ -286,6 +286,7 @@ func (c *lru[K, V]) put(k K, v V, cost int) {
 // and the heap held 65 MB less; a customers folder of 10,000 entries is
 // about 0.6 MB a tree, so 32 MiB still holds the last fifty of them.
 var (
-	objectCacheBytes cache.FileSize = 8 * cache.MiByte
-	treeCacheBytes                  = 32 << 20
+	objectCacheBytes    cache.FileSize = 8 * cache.MiByte
+	treeCacheBytes                     = 32 << 20
+	deltaBaseCacheBytes                = 16 << 20
 )

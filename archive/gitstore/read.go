@@ -182,11 +182,8 @@ func (r *Repo) List(commit, dir string) ([]Entry, error) {
 			continue
 		}
 		e := Entry{Path: prefix + t.name(i), Version: t.hash(i).String()}
-		err := r.withReader(func(rd *reader) error {
-			var err error
-			e.Size, err = rd.st.EncodedObjectSize(t.hash(i))
-			return err
-		})
+		var err error
+		e.Size, err = r.objectSize(t.hash(i))
 		if err != nil {
 			return nil, fmt.Errorf("list %s: size of %s: %w", dir, e.Path, err)
 		}

@@ -57,6 +57,7 @@ type Repo struct {
 	branch    string
 
 	readers  chan *reader
+	packs    *packs
 	objCache cache.Object
 	trees    *lru[plumbing.Hash, *tree]
 	commits  *lru[plumbing.Hash, commitHead]
@@ -130,6 +131,7 @@ func Open(dir string) (*Repo, error) {
 		r.branch = DefaultBranch
 	}
 	r.lockWait = lockWait
+	r.packs = newPacks(filepath.Join(r.commonDir, "objects"), deltaBaseCacheBytes)
 	r.objCache = cache.NewObjectLRU(objectCacheBytes)
 	r.trees = newLRU[plumbing.Hash, *tree](treeCacheBytes)
 	r.commits = newLRU[plumbing.Hash, commitHead](1 << 14)
@@ -198,6 +200,7 @@ func (r *Repo) Close() error {
 			rd := <-r.readers
 			err = errors.Join(err, rd.st.Close())
 		}
+		r.packs.close()
 	})
 	return err
 }
@@ -378,6 +381,19 @@ func (r *Repo) object(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error)
 	if data, ok, err := r.looseObject(h, want); ok || err != nil {
 		return data, err
 	}
+	o, found, complete, err := r.packs.object(h)
+	switch {
+	case found && err == nil && o.typ != want:
+		return nil, fmt.Errorf("%s %s is a %s: %w", want, h, o.typ, ErrNotFound)
+	case found && err == nil:
+		return o.data, nil
+	case found:
+		// A pack removed under the reader, or something this reader
+		// does not handle: go-git may know better.
+		r.logger().Debug("pack read failed, reading through go-git", "object", h.String(), "err", err)
+	case complete:
+		return nil, fmt.Errorf("%s %s: %w", want, h, ErrNotFound)
+	}
 	rd := <-r.readers
 	data, err := readObject(rd.st, h, want)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
@@ -464,13 +480,34 @@ func readObject(st *filesystem.Storage, h plumbing.Hash, want plumbing.ObjectTyp
 	return data, nil
 }
 
+// objectSize returns the size of an object's content without reading all
+// of it when it is packed.
+func (r *Repo) objectSize(h plumbing.Hash) (int64, error) {
+	hex := h.String()
+	if _, err := os.Stat(filepath.Join(r.commonDir, "objects", hex[:2], hex[2:])); err != nil {
+		if n, found, err := r.packs.size(h); found && err == nil {
+			return n, nil
+		}
+	}
+	var n int64
+	err := r.withReader(func(rd *reader) error {
+		var err error
+		n, err = rd.st.EncodedObjectSize(h)
+		return err
+	})
+	return n, err
+}
+
 // hasObject says whether an object is stored, loose or packed.
 func (r *Repo) hasObject(h plumbing.Hash) bool {
 	hex := h.String()
 	if _, err := os.Stat(filepath.Join(r.commonDir, "objects", hex[:2], hex[2:])); err == nil {
 		return true
 	}
-	var found bool
+	found, complete := r.packs.has(h)
+	if found || complete {
+		return found
+	}
 	_ = r.withReader(func(rd *reader) error {
 		found = rd.st.HasEncodedObject(h) == nil
 		return nil
