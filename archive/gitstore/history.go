@@ -1,6 +1,7 @@
 package gitstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
@@ -392,34 +393,44 @@ func (r *Repo) readHistoryFile() (*histFile, error) {
 	if r.CacheDir == "" {
 		return nil, nil
 	}
-	f, err := os.Open(r.histPath())
+	data, err := os.ReadFile(r.histPath())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var hf histFile
-	if err := gob.NewDecoder(f).Decode(&hf); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+	name := r.histPath()
+	hf, err := decodeHistFile(data)
+	if errors.Is(err, errHistFormat) && !bytes.HasPrefix(data, histMagic) {
+		// Written by an earlier version: gob.
+		hf = &histFile{}
+		err = gob.NewDecoder(bytes.NewReader(data)).Decode(hf)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if hf.Version != histVersion || hf.Branch != r.branch || hf.Indexed < 0 || hf.Indexed > len(hf.Commits) {
-		return nil, fmt.Errorf("%s: written for another version or branch", f.Name())
+		return nil, fmt.Errorf("%s: written for another version or branch", name)
 	}
 	for _, ids := range hf.Paths {
 		for k, id := range ids {
 			if id < 0 || int(id) >= hf.Indexed || (k > 0 && ids[k-1] >= id) {
-				return nil, fmt.Errorf("%s: inconsistent", f.Name())
+				return nil, fmt.Errorf("%s: inconsistent", name)
 			}
 		}
 	}
-	return &hf, nil
+	return hf, nil
 }
 
 // install puts a cache file's content in h, which is empty; h.mu is held
 // for writing.
 func (h *history) install(hf *histFile) {
+	if len(h.byHash) == 0 {
+		h.byHash = make(map[plumbing.Hash]int32, len(hf.Commits))
+		h.commits = make([]histCommit, 0, len(hf.Commits))
+		h.minSuffix = make([]int64, 0, len(hf.Commits))
+	}
 	for _, c := range hf.Commits {
 		h.append(c)
 	}
@@ -454,7 +465,7 @@ func (r *Repo) writeHistory() error {
 	}
 	defer os.Remove(tmp.Name())
 	hf := histFile{Version: histVersion, Branch: r.branch, Commits: h.commits[:h.indexed], Paths: h.paths, Indexed: h.indexed}
-	if err := gob.NewEncoder(tmp).Encode(&hf); err != nil {
+	if err := encodeHistFile(tmp, &hf); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -2,7 +2,9 @@ package gitstore
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -314,4 +316,74 @@ func TestListFreshAgrees(t *testing.T) {
 			t.Errorf("stop %d: git log and the commits read here differ (-here +git):\n%s", stop, d)
 		}
 	}
+}
+
+// TestHistoryFileFormats: the compact cache file reads back what was
+// written, and a gob file of the earlier version is still read.
+func TestHistoryFileFormats(t *testing.T) {
+	r := newRepo(t, true)
+	r.CacheDir = t.TempDir()
+	walkStory(t, r)
+	want, err := r.History("customers/a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(r.histPath())
+	if err != nil || !bytes.HasPrefix(data, histMagic) {
+		t.Fatalf("cache file: %v, %.20q", err, data)
+	}
+	hf, err := decodeHistFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old bytes.Buffer
+	if err := gob.NewEncoder(&old).Encode(hf); err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string][]byte{"compact": data, "gob": old.Bytes()} {
+		if err := os.WriteFile(r.histPath(), file, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r2, _ := Open(r.Dir())
+		r2.CacheDir = r.CacheDir
+		r2.NoGitBinary = true
+		logs := captureLog(r2)
+		got, err := r2.History("customers/a", 0)
+		r2.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s file: history (-want +got):\n%s", name, d)
+		}
+		if strings.Contains(logs.String(), "ignored") {
+			t.Errorf("%s file ignored: %s", name, logs)
+		}
+	}
+}
+
+// FuzzDecodeHistFile: a damaged cache file is an error, never a panic or
+// an index pointing past its commits.
+func FuzzDecodeHistFile(f *testing.F) {
+	var buf bytes.Buffer
+	_ = encodeHistFile(&buf, &histFile{Branch: "main", Indexed: 2, Commits: []histCommit{{Author: "a", Message: "m\n"}, {CommitTime: 5}},
+		Paths: map[string][]int32{"customers/a": {0, 1}, "customers": {1}}})
+	f.Add(buf.Bytes())
+	f.Add(histMagic)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		hf, err := decodeHistFile(data)
+		if err != nil {
+			return
+		}
+		for _, ids := range hf.Paths {
+			for _, id := range ids {
+				if id < 0 || int(id) > hf.Indexed {
+					t.Fatalf("id %d with %d indexed", id, hf.Indexed)
+				}
+			}
+		}
+	})
 }
