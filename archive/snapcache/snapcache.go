@@ -11,11 +11,13 @@
 package snapcache
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,7 +34,7 @@ const FileName = "snapshot.bin"
 
 // version changes whenever the layout of the file changes; the shape of
 // the record types is checked on its own (the codec's fingerprint).
-const version = 1
+const version = 2
 
 var magic = []byte("dangan snapshot cache\n")
 
@@ -93,7 +95,7 @@ func (c Cache) Save(s *archive.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	b, err := encode(cs, s)
+	pieces, err := encode(cs, s)
 	if err != nil {
 		return fmt.Errorf("snapshot cache: %w", err)
 	}
@@ -105,7 +107,11 @@ func (c Cache) Save(s *archive.Snapshot) error {
 		return err
 	}
 	defer os.Remove(f.Name()) // after a successful rename, nothing is there
-	if _, err := f.Write(b); err != nil {
+	w := bufio.NewWriterSize(f, 1<<20)
+	for _, p := range pieces {
+		w.Write(p)
+	}
+	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
 	}
@@ -119,14 +125,44 @@ func (c Cache) Save(s *archive.Snapshot) error {
 	return os.Rename(f.Name(), c.path())
 }
 
-// The file: magic, version, the codec's fingerprint, the CRC-32C and
-// length of the rest, then the head and the records in chunks, each with
-// its length.
-func encode(cs *codecs, s *archive.Snapshot) ([]byte, error) {
+// Commit returns the commit of the snapshot in the cache, reading only the
+// start of the file: a command that wants the head's snapshot learns
+// whether the cache holds it without reading the rest.
+func (c Cache) Commit() (string, error) {
+	cs, err := theCodecs()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(c.path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", ErrNone
+	}
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b := make([]byte, 4096)
+	n, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", fmt.Errorf("%s: %w", c.path(), err)
+	}
+	commit, _, err := readHeader(cs, b[:n])
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", c.path(), err)
+	}
+	return commit, nil
+}
+
+// The file: magic, version, the codec's fingerprint, the commit, the
+// length and CRC-32C of the rest, then the rest: the head (the commit
+// again, settings) and the records in chunks, each with its length.
+// encode returns it in pieces, written one after the other, so that the
+// cache is never copied whole in memory.
+func encode(cs *codecs, s *archive.Snapshot) ([][]byte, error) {
 	sp, records := s.Parts()
-	var body encoder
+	var first encoder
 	h := head{Commit: s.Commit, Settings: s.Settings, SettingsProblems: sp}
-	if err := cs.byType[reflect.TypeFor[head]()].enc(&body, reflect.ValueOf(h)); err != nil {
+	if err := cs.byType[reflect.TypeFor[head]()].enc(&first, reflect.ValueOf(h)); err != nil {
 		return nil, err
 	}
 	chunks := (len(records) + chunkSize - 1) / chunkSize
@@ -142,32 +178,54 @@ func encode(cs *codecs, s *archive.Snapshot) ([]byte, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	body.b = binary.AppendUvarint(body.b, uint64(chunks))
+	first.b = binary.AppendUvarint(first.b, uint64(chunks))
+	body := [][]byte{first.b}
 	for _, p := range parts {
-		body.bytes(p)
+		body = append(body, binary.AppendUvarint(nil, uint64(len(p))), p)
 	}
-	out := append([]byte(nil), magic...)
-	out = binary.AppendUvarint(out, version)
-	out = append(out, cs.fingerprint[:]...)
-	out = binary.LittleEndian.AppendUint32(out, crc32.Checksum(body.b, crcTable))
-	out = binary.AppendUvarint(out, uint64(len(body.b)))
-	return append(out, body.b...), nil
+	var sum uint32
+	var n uint64
+	for _, p := range body {
+		sum = crc32.Update(sum, crcTable, p)
+		n += uint64(len(p))
+	}
+	hdr := encoder{b: append([]byte(nil), magic...)}
+	hdr.b = binary.AppendUvarint(hdr.b, version)
+	hdr.b = append(hdr.b, cs.fingerprint[:]...)
+	hdr.str(s.Commit)
+	hdr.b = binary.AppendUvarint(hdr.b, n)
+	hdr.b = binary.LittleEndian.AppendUint32(hdr.b, sum)
+	return append([][]byte{hdr.b}, body...), nil
 }
 
-func decode(cs *codecs, b []byte) (*archive.Snapshot, error) {
+// readHeader checks the start of a cache file and returns the commit it
+// names and the decoder positioned after the header.
+func readHeader(cs *codecs, b []byte) (string, *decoder, error) {
 	if !bytes.HasPrefix(b, magic) {
-		return nil, errors.New("not a snapshot cache")
+		return "", nil, errors.New("not a snapshot cache")
 	}
 	d := &decoder{b: b[len(magic):]}
 	if v := d.uvarint(); v != version {
-		return nil, fmt.Errorf("written by another version of dangan (format %d, this one reads %d)", v, version)
+		return "", nil, fmt.Errorf("written by another version of dangan (format %d, this one reads %d)", v, version)
 	}
 	if len(d.b) < len(cs.fingerprint) || !bytes.Equal(d.b[:len(cs.fingerprint)], cs.fingerprint[:]) {
-		return nil, errors.New("written by another version of dangan (its records have another shape)")
+		return "", nil, errors.New("written by another version of dangan (its records have another shape)")
 	}
 	d.b = d.b[len(cs.fingerprint):]
-	sum := d.uint32()
+	commit := string(d.bytes())
+	if d.err != nil {
+		return "", nil, errors.New("damaged: truncated")
+	}
+	return commit, d, nil
+}
+
+func decode(cs *codecs, b []byte) (*archive.Snapshot, error) {
+	commit, d, err := readHeader(cs, b)
+	if err != nil {
+		return nil, err
+	}
 	n := d.uvarint()
+	sum := d.uint32()
 	if d.err != nil || n != uint64(len(d.b)) {
 		return nil, errors.New("damaged: truncated")
 	}
@@ -176,6 +234,9 @@ func decode(cs *codecs, b []byte) (*archive.Snapshot, error) {
 	}
 	var h head
 	cs.byType[reflect.TypeFor[head]()].dec(d, reflect.ValueOf(&h).Elem())
+	if d.err == nil && h.Commit != commit {
+		return nil, errors.New("damaged: two commits")
+	}
 	chunks := d.uvarint()
 	if d.err != nil || chunks > uint64(len(d.b)) {
 		return nil, fmt.Errorf("damaged: %v", d.err)

@@ -1,6 +1,7 @@
 package snapcache
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -124,6 +125,9 @@ func TestCachedEqualsParsed(t *testing.T) {
 	if _, err := c.Load(); !errors.Is(err, ErrNone) {
 		t.Fatalf("empty cache: err %v, want ErrNone", err)
 	}
+	if _, err := c.Commit(); !errors.Is(err, ErrNone) {
+		t.Fatalf("empty cache: Commit err %v, want ErrNone", err)
+	}
 	if err := c.Save(parsed); err != nil {
 		t.Fatal(err)
 	}
@@ -132,6 +136,9 @@ func TestCachedEqualsParsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameSnapshot(t, parsed, cached)
+	if commit, err := c.Commit(); commit != "c1" || err != nil {
+		t.Errorf("Commit() = %q, %v; want c1", commit, err)
+	}
 
 	// The cached snapshot moves forward like a parsed one.
 	changed := []archive.File{{Path: "customers/edge-b/devices.md", Version: "v2", Data: []byte("---\nkind: devices\ndevices: [{id: R-1}]\n---\n")}}
@@ -184,6 +191,11 @@ func TestDamagedCacheIsRefused(t *testing.T) {
 			if err == nil || errors.Is(err, ErrNone) || s != nil {
 				t.Fatalf("Load of a damaged cache: %v, %v; want an error", s, err)
 			}
+			if name != "byte flipped" && name != "one byte short" && name != "truncated" && name != "trailing garbage" {
+				if commit, err := c.Commit(); err == nil {
+					t.Errorf("Commit() of a cache with a damaged header = %q, want an error", commit)
+				}
+			}
 		})
 	}
 }
@@ -210,10 +222,11 @@ func FuzzDecode(f *testing.F) {
 		files[p] = []byte(s)
 	}
 	s := load(f, "c", files)
-	b, err := encode(cs, s)
+	pieces, err := encode(cs, s)
 	if err != nil {
 		f.Fatal(err)
 	}
+	b := bytes.Join(pieces, nil)
 	f.Add(b)
 	f.Add(b[:len(b)/2])
 	f.Fuzz(func(t *testing.T, b []byte) {

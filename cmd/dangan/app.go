@@ -13,6 +13,7 @@ import (
 
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/gitstore"
+	"github.com/dangan-archive/dangan/archive/snapcache"
 )
 
 // exitError carries an exit code without printing anything more: the
@@ -135,7 +136,9 @@ func (a *app) openRepo() (*gitstore.Repo, error) {
 	return repo, nil
 }
 
-// headSnapshot loads the archive as of its branch head.
+// headSnapshot loads the archive as of its branch head: restored from the
+// data folder's snapshot cache when it holds the head (dangan serve and
+// dangan index write it), else parsed.
 func (a *app) headSnapshot(repo *gitstore.Repo) (*archive.Snapshot, error) {
 	head, err := repo.Head()
 	if err != nil {
@@ -144,5 +147,25 @@ func (a *app) headSnapshot(repo *gitstore.Repo) (*archive.Snapshot, error) {
 	if head == "" {
 		return nil, fmt.Errorf("%s has no commits yet: add records and commit them, or start with: dangan init DIR", repo.Dir())
 	}
+	if c, ok := a.snapCache(); ok {
+		if commit, err := c.Commit(); err == nil && commit == head {
+			if s, err := c.Load(); err == nil && s.Commit == head {
+				return s, nil
+			}
+		}
+	}
 	return repo.Snapshot(head)
+}
+
+// snapCache is the data folder's snapshot cache (archive/snapcache), when
+// there is a data folder: a command does not create one to look.
+func (a *app) snapCache() (snapcache.Cache, bool) {
+	d := a.dataDir
+	if d == "" {
+		d = filepath.Join(a.archivePath(), ".dangan")
+	}
+	if _, err := os.Stat(d); err != nil {
+		return snapcache.Cache{}, false
+	}
+	return snapcache.Cache{Dir: filepath.Join(d, "cache")}, true
 }

@@ -67,6 +67,15 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 		ix.Close()
 		return nil, fmt.Errorf("index the archive: %w", err)
 	}
+	// The next dangan serve starts from the parsed snapshot instead of
+	// parsing the archive again.
+	if c, ok := a.snapCache(); ok {
+		if commit, _ := c.Commit(); commit != snap.Commit {
+			if err := c.Save(snap); err != nil {
+				a.logger.Warn("write snapshot cache", "err", err)
+			}
+		}
+	}
 	return ix, nil
 }
 
