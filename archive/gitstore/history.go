@@ -179,7 +179,7 @@ func (r *Repo) walkPaths(chain []histCommit, from int) ([][]string, error) {
 		after = chain[from-1].Hash.String()
 	}
 	out := make([][]string, 0, len(chain)-from)
-	err := r.WalkChanges(context.Background(), after, chain[len(chain)-1].Hash.String(), nil, func(c string, changes []PathChange) error {
+	err := r.walkChanges(context.Background(), after, chain[len(chain)-1].Hash.String(), nil, func(c string, changes []PathChange) error {
 		if i := from + len(out); i >= len(chain) || chain[i].Hash.String() != c {
 			return fmt.Errorf("history walk out of step at %.10s", c)
 		}

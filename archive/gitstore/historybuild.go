@@ -153,7 +153,7 @@ func (r *Repo) buildPaths(ctx context.Context, pause Pause, progress func(done, 
 		}
 		return nil
 	}
-	err = r.WalkChanges(ctx, after, to, pause, func(c string, changes []PathChange) error {
+	err = r.walkChanges(ctx, after, to, pause, func(c string, changes []PathChange) error {
 		ps := make([]string, len(changes))
 		for i, ch := range changes {
 			ps[i] = ch.Path

@@ -43,7 +43,24 @@ var ErrIndexing = errors.New("history still being indexed")
 // commit. git runs at the lowest CPU priority, and while pause holds the
 // walk git soon stops too, its output pipe being full. Without git (or when
 // git fails) the trees are compared here, from where git stopped.
+//
+// The changed paths also extend the per-path history index when the walk
+// passes the commits it lacks and no build of it runs: the leads' walk
+// then spares dangan index a second pass over the history.
 func (r *Repo) WalkChanges(ctx context.Context, after, to string, pause Pause, fn func(commit string, changes []PathChange) error) error {
+	f := &indexFeed{r: r}
+	err := r.walkChanges(ctx, after, to, pause, func(c string, ch []PathChange) error {
+		if err := fn(c, ch); err != nil {
+			return err
+		}
+		f.add(c, ch)
+		return nil
+	})
+	f.flush()
+	return err
+}
+
+func (r *Repo) walkChanges(ctx context.Context, after, to string, pause Pause, fn func(commit string, changes []PathChange) error) error {
 	last := after
 	if !r.NoGitBinary {
 		var fnErr error
@@ -265,4 +282,56 @@ func (r *Repo) Blob(id string) ([]byte, error) {
 		return nil, fmt.Errorf("blob %q: %w", id, ErrNotFound)
 	}
 	return r.object(h, plumbing.BlobObject)
+}
+
+// indexFeed adds what a walk saw to the per-path history index, in
+// batches, as long as the walk goes through the commits the index lacks in
+// order.
+type indexFeed struct {
+	r      *Repo
+	hashes []string
+	paths  [][]string
+	off    bool
+}
+
+func (f *indexFeed) add(c string, ch []PathChange) {
+	if f.off {
+		return
+	}
+	ps := make([]string, len(ch))
+	for i, x := range ch {
+		ps[i] = x.Path
+	}
+	f.hashes = append(f.hashes, c)
+	f.paths = append(f.paths, ps)
+	if len(f.hashes) >= orDefault(f.r.hist.batch, historyBatch) {
+		f.flush()
+	}
+}
+
+func (f *indexFeed) flush() {
+	if f.off || len(f.hashes) == 0 {
+		return
+	}
+	h := &f.r.hist
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	defer func() { f.hashes, f.paths = f.hashes[:0], f.paths[:0] }()
+	start := h.indexed
+	if !h.loaded || h.building || start+len(f.hashes) > len(h.commits) {
+		f.off = true
+		return
+	}
+	for k, c := range f.hashes {
+		if h.commits[start+k].Hash.String() != c {
+			f.off = true
+			return
+		}
+	}
+	h.addPaths(start, f.paths)
+	if f.r.CacheDir != "" && h.indexed-h.saved >= orDefault(h.checkpoint, historyCheckpoint) {
+		if err := f.r.writeHistory(); err != nil {
+			f.r.logger().Warn("cannot save history index", "dir", f.r.CacheDir, "err", err)
+		}
+	}
 }

@@ -387,3 +387,37 @@ func FuzzDecodeHistFile(f *testing.F) {
 		}
 	})
 }
+
+// TestWalkChangesFeedsTheIndex: a walk through the commits the per-path
+// index lacks (the leads' walk) fills it, so building it costs no second
+// pass; the answers are those of a plain build.
+func TestWalkChangesFeedsTheIndex(t *testing.T) {
+	r := newRepo(t, true)
+	ids := walkStory(t, r)
+	r.hist.batch = 2
+	if _, err := r.Log(0); err != nil { // the chain, not the paths
+		t.Fatal(err)
+	}
+	if r.hist.indexed != 0 {
+		t.Fatalf("indexed %d before the walk", r.hist.indexed)
+	}
+	walkAll(t, r, "", ids[len(ids)-1])
+	if r.hist.indexed != len(ids) {
+		t.Fatalf("the walk indexed %d commits, want %d", r.hist.indexed, len(ids))
+	}
+	plain, _ := Open(r.Dir())
+	defer plain.Close()
+	for _, p := range []string{"customers/a", "customers/b/customer.md", "guides", "dangan.yaml"} {
+		want, err := plain.History(p, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.History(p, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(hashes(want), hashes(got)); d != "" {
+			t.Errorf("History(%s) (-plain +fed):\n%s", p, d)
+		}
+	}
+}
