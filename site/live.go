@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type Live struct {
 	// (archive/snapcache): Open restores it instead of parsing every
 	// file, and brings it forward when the head moved since it was saved.
 	Cache SnapshotCache
+	// CacheEvery is how often, at most, a server following new commits
+	// writes the cache again, so that the next start has few commits to
+	// apply; default 10 minutes.
+	CacheEvery time.Duration
 
 	cur     atomic.Pointer[archive.Snapshot]
 	indexed atomic.Pointer[string] // commit the index was last synced to
@@ -40,6 +45,10 @@ type Live struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	saving  sync.WaitGroup // a cache being written
+	// cachedAt is when the cache was last brought to the live commit;
+	// writing says a write is under way (one at a time).
+	cachedAt atomic.Int64
+	writing  atomic.Bool
 }
 
 // SnapshotCache keeps one parsed snapshot on disk.
@@ -102,6 +111,7 @@ func (l *Live) open(head string) (*archive.Snapshot, error) {
 		}
 	case snap.Commit == head:
 		l.Logger.Info("archive restored from the snapshot cache", "commit", short(head), "took", time.Since(start).Round(time.Millisecond))
+		l.cachedAt.Store(time.Now().UnixNano())
 		return snap, nil
 	default:
 		changed, removed, cerr := l.Store.Changes(snap.Commit, head)
@@ -124,7 +134,12 @@ func (l *Live) open(head string) (*archive.Snapshot, error) {
 // saveCache writes the snapshot to the cache in the background: the site
 // does not wait for it.
 func (l *Live) saveCache(snap *archive.Snapshot) {
+	if !l.writing.CompareAndSwap(false, true) {
+		return // the next refresh writes a later one
+	}
+	l.cachedAt.Store(time.Now().UnixNano())
 	l.saving.Go(func() {
+		defer l.writing.Store(false)
 		start := time.Now()
 		if err := l.Cache.Save(snap); err != nil {
 			l.Logger.Warn("write snapshot cache", "err", err)
@@ -217,6 +232,9 @@ func (l *Live) Refresh(ctx context.Context) error {
 	}
 	l.cur.Store(snap)
 	l.Logger.Info("archive updated", "commit", short(head), "changed", len(changed), "removed", len(removed))
+	if l.Cache != nil && time.Since(time.Unix(0, l.cachedAt.Load())) >= cmp.Or(l.CacheEvery, 10*time.Minute) {
+		l.saveCache(snap)
+	}
 	known := map[[2]string]bool{{old.Commit, head}: err == nil}
 	l.syncIndex(ctx, snap, func(from, to string) ([]string, []string, error) {
 		if known[[2]string{from, to}] {

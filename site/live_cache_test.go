@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -83,6 +84,35 @@ func TestLiveStartsFromSnapshotCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("damaged", func(t *testing.T) { open(t, "snapshot cache not used") })
+}
+
+// TestLiveKeepsSnapshotCacheFresh: a server following commits writes the
+// cache again (at most every CacheEvery), so the next start has little to
+// apply.
+func TestLiveKeepsSnapshotCacheFresh(t *testing.T) {
+	fx := newFixture(t)
+	cache := snapcache.Cache{Dir: t.TempDir()}
+	l := &site.Live{Store: fx.Repo, Cache: cache, CacheEvery: time.Nanosecond, Interval: time.Hour, Logger: slog.New(slog.DiscardHandler)}
+	if err := l.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.Close() // the first write, of the start, is done
+	head := fx.commit(t, day2, "liqiang", "一条笔记", []gitstore.FileChange{
+		{Path: "customers/mz-tax/notes/2026-08-02-fresh.md", Data: []byte("---\nkind: note\ntitle: 新\n---\n正文\n")},
+	})
+	if err := l.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l.Close() // waits for the cache being written
+	if commit, err := cache.Commit(); commit != head {
+		t.Fatalf("the cache holds %.7s (%v) after a refresh, want the head %.7s", commit, err, head)
+	}
+	saved, err := cache.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, l.Snapshot(), saved)
 }
 
 func sameSnapshot(t *testing.T, want, got *archive.Snapshot) {
