@@ -199,9 +199,17 @@ func (cs *codecs) of(t reflect.Type) (*codec, error) {
 				v.SetZero()
 				return
 			}
-			s := reflect.MakeSlice(t, n, n)
-			for i := range n {
-				elem.dec(d, s.Index(i))
+			// Grown as elements arrive rather than made n long: a damaged
+			// length must not allocate more than the data holds, nested
+			// or not.
+			s := reflect.MakeSlice(t, 0, min(n, 64))
+			for range n {
+				x := reflect.New(t.Elem()).Elem()
+				elem.dec(d, x)
+				if d.err != nil {
+					break
+				}
+				s = reflect.Append(s, x)
 			}
 			v.Set(s)
 		}
@@ -236,7 +244,7 @@ func (cs *codecs) of(t reflect.Type) (*codec, error) {
 				v.SetZero()
 				return
 			}
-			m := reflect.MakeMapWithSize(t, n)
+			m := reflect.MakeMapWithSize(t, min(n, 64))
 			for range n {
 				k, x := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 				key.dec(d, k)

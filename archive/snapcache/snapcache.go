@@ -232,6 +232,18 @@ func decode(cs *codecs, b []byte) (*archive.Snapshot, error) {
 	if crc32.Checksum(d.b, crcTable) != sum {
 		return nil, errors.New("damaged: checksum mismatch")
 	}
+	return decodeBody(cs, commit, d.b)
+}
+
+// decodeBody decodes what the checksum covers. The checksum makes damage
+// that reaches it unlikely, not impossible: it must fail, not panic.
+func decodeBody(cs *codecs, commit string, b []byte) (s *archive.Snapshot, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("damaged: %v", r)
+		}
+	}()
+	d := &decoder{b: b}
 	var h head
 	cs.byType[reflect.TypeFor[head]()].dec(d, reflect.ValueOf(&h).Elem())
 	if d.err == nil && h.Commit != commit {
