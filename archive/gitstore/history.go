@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -41,6 +42,9 @@ type history struct {
 
 	// bg is set by IndexHistoryInBackground: long gaps are indexed by a
 	// goroutine (building while it runs) with bgCtx and pause.
+	// bgMu guards these five; it is never held for long, so requests can
+	// ask about the build while a writer holds mu.
+	bgMu     sync.Mutex
 	bg       bool
 	building bool
 	bgCtx    context.Context
@@ -48,6 +52,8 @@ type history struct {
 	pause    Pause
 	builds   sync.WaitGroup
 	loadMu   sync.Mutex // one reading of the cache file at a time
+	// loadedFlag is loaded, readable without mu.
+	loadedFlag atomic.Bool
 
 	// Tests shrink these; zero means historyBudget, historyBatch and
 	// historyCheckpoint.
@@ -130,6 +136,7 @@ func (r *Repo) syncHistory(head plumbing.Hash, paths bool) error {
 			r.logger().Warn("history index cache ignored; rebuilding", "err", err)
 			h.truncate(0)
 		}
+		h.loadedFlag.Store(true)
 	}
 	if n := len(h.commits); head.IsZero() {
 		h.truncate(0)

@@ -54,47 +54,49 @@ func (r *Repo) IndexHistory(ctx context.Context, pause Pause, progress func(done
 func (r *Repo) IndexHistoryInBackground(ctx context.Context, pause Pause) {
 	h := &r.hist
 	ctx, cancel := context.WithCancel(ctx)
-	h.mu.Lock()
+	h.bgMu.Lock()
 	if h.bgCancel != nil {
 		h.bgCancel()
 	}
 	h.bg, h.bgCtx, h.bgCancel, h.pause = true, ctx, cancel, pause
-	h.mu.Unlock()
+	h.bgMu.Unlock()
 	r.startBuild()
 }
 
 // stopBuild ends a background build and waits for it, before Close.
 func (r *Repo) stopBuild() {
 	h := &r.hist
-	h.mu.Lock()
+	h.bgMu.Lock()
 	if h.bgCancel != nil {
 		h.bgCancel()
 	}
 	h.bg = false
-	h.mu.Unlock()
+	h.bgMu.Unlock()
 	h.builds.Wait()
 }
 
 // startBuild starts a background build unless one is running.
 func (r *Repo) startBuild() {
 	h := &r.hist
-	h.mu.Lock()
+	h.bgMu.Lock()
 	if !h.bg || h.building {
-		h.mu.Unlock()
+		h.bgMu.Unlock()
 		return
 	}
 	h.building = true
 	ctx, pause := h.bgCtx, h.pause
 	h.builds.Add(1)
-	h.mu.Unlock()
+	h.bgMu.Unlock()
 	go func() {
 		defer h.builds.Done()
 		start := time.Now()
 		err := r.IndexHistory(ctx, pause, nil)
-		h.mu.Lock()
+		h.bgMu.Lock()
 		h.building = false
+		h.bgMu.Unlock()
+		h.mu.RLock()
 		n := h.indexed
-		h.mu.Unlock()
+		h.mu.RUnlock()
 		switch {
 		case err != nil && ctx.Err() == nil:
 			r.logger().Warn("history index not built", "branch", r.branch, "err", err)
@@ -209,9 +211,9 @@ func (h *history) addPaths(from int, changed [][]string) {
 // bounded in time. done is false when the Repo is not in that mode.
 func (r *Repo) backgroundHistory(p string, limit int) (out []Commit, err error, done bool) {
 	h := &r.hist
-	h.mu.RLock()
-	bg := h.bg
-	h.mu.RUnlock()
+	h.bgMu.Lock()
+	bg, building := h.bg, h.building
+	h.bgMu.Unlock()
 	if !bg {
 		return nil, nil, false
 	}
@@ -230,7 +232,7 @@ func (r *Repo) backgroundHistory(p string, limit int) (out []Commit, err error, 
 	}
 	n := len(h.commits)
 	current := h.loaded && ((head.IsZero() && n == 0) || (n > 0 && h.commits[n-1].Hash == head))
-	gap, building := n-h.indexed, h.building
+	gap := n - h.indexed
 	if current && gap == 0 {
 		defer h.mu.RUnlock()
 		ids := h.paths[p]
@@ -310,18 +312,12 @@ func (r *Repo) boundedHistory(p string, limit int, head plumbing.Hash) ([]Commit
 // only to install what it read.
 func (r *Repo) loadOnce() {
 	h := &r.hist
-	h.mu.RLock()
-	loaded := h.loaded
-	h.mu.RUnlock()
-	if loaded {
+	if h.loadedFlag.Load() {
 		return
 	}
 	h.loadMu.Lock()
 	defer h.loadMu.Unlock()
-	h.mu.RLock()
-	loaded = h.loaded
-	h.mu.RUnlock()
-	if loaded {
+	if h.loadedFlag.Load() {
 		return
 	}
 	hf, err := r.readHistoryFile()
@@ -338,6 +334,7 @@ func (r *Repo) loadOnce() {
 	} else if hf != nil {
 		h.install(hf)
 	}
+	h.loadedFlag.Store(true)
 }
 
 // refreshCommits brings the chain of commits up to the branch head for

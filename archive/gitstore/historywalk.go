@@ -318,7 +318,10 @@ func (f *indexFeed) flush() {
 	defer h.mu.Unlock()
 	defer func() { f.hashes, f.paths = f.hashes[:0], f.paths[:0] }()
 	start := h.indexed
-	if !h.loaded || h.building || start+len(f.hashes) > len(h.commits) {
+	h.bgMu.Lock()
+	building := h.building
+	h.bgMu.Unlock()
+	if !h.loaded || building || start+len(f.hashes) > len(h.commits) {
 		f.off = true
 		return
 	}
