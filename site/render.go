@@ -180,7 +180,7 @@ func templateFuncs(c *i18n.Catalog) template.FuncMap {
 		"short":       short,
 		"recordURL":   recordURL,
 		"historyURL":  func(p string) string { return "/history/" + escapePath(p) },
-		"customerURL": func(id string) string { return "/customers/" + url.PathEscape(id) },
+		"customerURL": customerURL,
 		"fileURL":     func(p string) string { return "/files/" + escapePath(p) },
 		"diffURL": func(p, from, to string) string {
 			return "/diff/" + escapePath(p) + "?from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(to)
