@@ -39,6 +39,10 @@ type chinese struct {
 	// tells in one lookup per rune whether a text needs converting at all:
 	// most of the archive is simplified and pays nothing.
 	trad map[rune]rune
+	// isTrad has a bit for each key of trad, in the CJK blocks trad's keys
+	// come from: whether a text needs converting is one bit test per
+	// character, not a map lookup (simplify runs on every snippet line).
+	isTrad []uint64
 	// LoadTime is how long the dictionaries took to load.
 	LoadTime time.Duration
 }
@@ -110,15 +114,23 @@ func loadChinese(dict string) (*chinese, error) {
 		return nil, fmt.Errorf("load the traditional-to-simplified tables: %w", err)
 	}
 	c := &chinese{seg: seg, cc: cc, trad: tradChars(cc)}
+	c.isTrad = make([]uint64, (tradLast-tradFirst)/64+1)
+	for r := range c.trad {
+		c.isTrad[(r-tradFirst)/64] |= 1 << ((r - tradFirst) % 64)
+	}
 	c.LoadTime = time.Since(start)
 	return c, nil
 }
+
+// The CJK blocks tradChars looks in: extension A, the unified ideographs
+// and the compatibility ideographs.
+const tradFirst, tradLast = 0x3400, 0xFAFF
 
 // tradChars finds every CJK character that t2s changes, by converting each
 // one alone.
 func tradChars(cc *opencc.OpenCC) map[rune]rune {
 	m := map[rune]rune{}
-	for _, rg := range [][2]rune{{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}} {
+	for _, rg := range [][2]rune{{tradFirst, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, tradLast}} {
 		for r := rg[0]; r <= rg[1]; r++ {
 			s, err := cc.Convert(string(r))
 			if err != nil || s == string(r) {
@@ -141,8 +153,14 @@ func tradChars(cc *opencc.OpenCC) map[rune]rune {
 // one by one instead.
 func (c *chinese) simplify(s string) string {
 	need, wide := false, false
-	for _, r := range s {
-		if _, ok := c.trad[r]; ok {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if c.traditional(r) {
 			need = true
 		}
 		if r >= 0xFF01 && r <= 0xFF5E {
@@ -169,6 +187,11 @@ func (c *chinese) simplify(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// traditional reports whether t2s changes r.
+func (c *chinese) traditional(r rune) bool {
+	return r >= tradFirst && r <= tradLast && c.isTrad[(r-tradFirst)/64]&(1<<((r-tradFirst)%64)) != 0
 }
 
 // word is one term of a text and where it is in the text (byte offsets).
@@ -279,19 +302,24 @@ func (c *chinese) segment(text string, subs bool, cut func(string) []string) []w
 	simple := c.simplify(text)
 	// Byte offsets in simple differ from text when a character changed
 	// width; keep a map from rune index to original byte offset.
+	// simplify keeps the rune count, so the n-th rune of simple is the
+	// n-th of text: origOff maps each rune start in simple (and its end)
+	// to the byte offset of the same rune in text.
 	var origOff []int
 	if simple != text {
-		origOff = make([]int, 0, len(text)/2)
-		for i := range text {
-			origOff = append(origOff, i)
+		origOff = make([]int, len(simple)+1)
+		j := 0
+		for i := range simple {
+			origOff[i] = j
+			_, n := utf8.DecodeRuneInString(text[j:])
+			j += n
 		}
-		origOff = append(origOff, len(text))
+		origOff[len(simple)] = len(text)
 	}
 	var out []word
 	emit := func(start, end int, term string, sub bool) {
 		if origOff != nil {
-			start = origOff[utf8.RuneCountInString(simple[:start])]
-			end = origOff[utf8.RuneCountInString(simple[:end])]
+			start, end = origOff[start], origOff[end]
 		}
 		out = append(out, word{start, end, term, sub})
 	}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/longbridgeapp/opencc"
@@ -46,10 +47,15 @@ func TestSegment(t *testing.T) {
 		}
 	}
 	// Offsets point into the text as written, traditional or not.
-	text := "教學樓機房的交換機"
-	for _, w := range c.words(text) {
-		if got := c.simplify(text[w.Start:w.End]); got != w.Term {
-			t.Errorf("word %q at %d..%d covers %q", w.Term, w.Start, w.End, text[w.Start:w.End])
+	for _, text := range []string{"教學樓機房的交換機", "ＳＧ１０２４機房，S5735交換機 網絡\xff設備"} {
+		ws := c.words(text)
+		if len(ws) < 4 {
+			t.Errorf("words(%q) = %v: too few", text, ws)
+		}
+		for _, w := range ws {
+			if got := strings.ToLower(c.simplify(text[w.Start:w.End])); got != w.Term {
+				t.Errorf("word %q at %d..%d of %q covers %q", w.Term, w.Start, w.End, text, text[w.Start:w.End])
+			}
 		}
 	}
 }
