@@ -1,9 +1,11 @@
 package index
 
 import (
-	"html"
+	"iter"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // snippetRunes is about how much text a snippet shows.
@@ -18,20 +20,24 @@ const snippetRunes = 140
 // segmented to place the marks: segmenting every line of a long record was
 // a good part of a search page's CPU.
 func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
-	lines := decodeLines(raw)
+	// The stored lines are walked in place, twice (to weigh, then to write
+	// the lines shown), rather than decoded into parts: decoding every
+	// line of twenty records was a good part of a search's allocation.
 	type weighed struct {
-		parts []part // the visible parts
+		line  string
 		runes int
 		hits  int
 	}
-	var out []weighed
-	for _, l := range lines {
-		w := weighed{}
-		for _, p := range l {
+	var buf [64]weighed
+	out := buf[:0]
+	for line := range storedLines(raw) {
+		w := weighed{line: line}
+		n := 0
+		for p := range lineParts(line) {
 			if vis.hidden(p.F) {
 				continue
 			}
-			if len(w.parts) > 0 {
+			if n > 0 {
 				w.runes++
 			}
 			if p.L != "" {
@@ -39,9 +45,9 @@ func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
 			}
 			w.runes += runeLen(p.T)
 			w.hits += partHits(text, p, m)
-			w.parts = append(w.parts, p)
+			n++
 		}
-		if len(w.parts) > 0 {
+		if n > 0 {
 			out = append(out, w)
 		}
 	}
@@ -54,31 +60,60 @@ func snippet(text textAnalyzer, raw string, vis visibility, m marks) string {
 			best = i
 		}
 	}
-	var shown []string
+	var b strings.Builder
+	b.Grow(4 * snippetRunes)
+	if best > 0 {
+		b.WriteString("… ")
+	}
 	n := 0
-	for _, r := range out[best:] {
+	for k, r := range out[best:] {
 		if n > 0 && n+r.runes > snippetRunes {
 			break
 		}
-		var b strings.Builder
-		for i, p := range r.parts {
+		if k > 0 {
+			b.WriteString(" … ")
+		}
+		i := 0
+		for p := range lineParts(r.line) {
+			if vis.hidden(p.F) {
+				continue
+			}
 			if i > 0 {
 				b.WriteString(" ")
 			}
 			if p.L != "" {
-				b.WriteString(html.EscapeString(p.L) + " ")
+				escapeTo(&b, p.L)
+				b.WriteString(" ")
 			}
-			h, _ := markPart(text, p, m)
-			b.WriteString(h)
+			markPartTo(&b, text, p, m)
+			i++
 		}
-		shown = append(shown, b.String())
 		n += r.runes
 	}
-	s := strings.Join(shown, " … ")
-	if best > 0 {
-		s = "… " + s
+	return b.String()
+}
+
+// storedLines are the lines of a stored snippet field (decodeLines' split).
+func storedLines(raw string) iter.Seq[string] {
+	return strings.SplitSeq(strings.TrimSuffix(raw, "\x1e"), "\x1e")
+}
+
+// lineParts are the well-formed parts of a stored line, as decodeLines
+// reads them.
+func lineParts(line string) iter.Seq[part] {
+	return func(yield func(part) bool) {
+		for raw := range strings.SplitSeq(strings.TrimSuffix(line, "\x1f"), "\x1f") {
+			code, rest, ok1 := strings.Cut(raw, "\x1d")
+			label, text, ok2 := strings.Cut(rest, "\x1d")
+			i, err := strconv.Atoi(code)
+			if !ok1 || !ok2 || err != nil || i < 0 || i >= len(snipFields) {
+				continue
+			}
+			if !yield(part{F: snipFields[i], L: label, T: text}) {
+				return
+			}
+		}
 	}
-	return s
 }
 
 // partHits is about how many marks a part will get, without segmenting
@@ -103,36 +138,46 @@ func partHits(text textAnalyzer, p part, m marks) int {
 }
 
 // markPart escapes a part's text and marks the words the query looked for.
+func markPart(text textAnalyzer, p part, m marks) (string, int) {
+	var b strings.Builder
+	hits := markPartTo(&b, text, p, m)
+	return b.String(), hits
+}
+
+// markPartTo writes markPart's HTML to b and says how many marks it has.
 // Words are found as substrings of the folded text (simplified, lower
 // case), which is what a reader expects marked and costs far less than
 // segmenting the line again; letters and digits only where they stand as
 // a whole word (sg does not mark inside SG1024). When folding changed the
 // text's rune count, offsets would not line up: the line is segmented then.
-func markPart(text textAnalyzer, p part, m marks) (string, int) {
+func markPartTo(b *strings.Builder, text textAnalyzer, p part, m marks) int {
 	if _, ok := identFields[p.F]; ok {
 		if identMatches(p.F, p.T, m.idents) {
-			return "<mark>" + html.EscapeString(p.T) + "</mark>", 1
+			b.WriteString("<mark>")
+			escapeTo(b, p.T)
+			b.WriteString("</mark>")
+			return 1
 		}
-		return html.EscapeString(p.T), 0
+		escapeTo(b, p.T)
+		return 0
 	}
 	if len(m.terms) == 0 {
-		return html.EscapeString(p.T), 0
+		escapeTo(b, p.T)
+		return 0
 	}
 	folded := text.fold(p.T)
 	if !containsAny(folded, m.terms) {
-		return html.EscapeString(p.T), 0
+		escapeTo(b, p.T)
+		return 0
 	}
 	var spans [][2]int
 	if len(folded) == len(p.T) {
 		spans = termSpans(folded, m.terms)
-	} else if fo, oo := runeStarts(folded), runeStarts(p.T); len(fo) == len(oo) {
+	} else if runeLen(folded) == runeLen(p.T) {
 		// Folding maps rune to rune (，to , is shorter in bytes): carry
 		// the spans over by rune index.
-		for _, sp := range termSpans(folded, m.terms) {
-			i, _ := slices.BinarySearch(fo, sp[0])
-			j, _ := slices.BinarySearch(fo, sp[1])
-			spans = append(spans, [2]int{oo[i], oo[j]})
-		}
+		spans = termSpans(folded, m.terms)
+		carrySpans(spans, folded, p.T)
 	} else {
 		for _, w := range text.words(p.T) {
 			if m.terms[w.Term] {
@@ -140,28 +185,67 @@ func markPart(text textAnalyzer, p part, m marks) (string, int) {
 			}
 		}
 	}
-	var b strings.Builder
 	at, hits := 0, 0
 	for _, sp := range spans {
 		if sp[0] < at {
 			continue
 		}
-		b.WriteString(html.EscapeString(p.T[at:sp[0]]))
-		b.WriteString("<mark>" + html.EscapeString(p.T[sp[0]:sp[1]]) + "</mark>")
+		escapeTo(b, p.T[at:sp[0]])
+		b.WriteString("<mark>")
+		escapeTo(b, p.T[sp[0]:sp[1]])
+		b.WriteString("</mark>")
 		at = sp[1]
 		hits++
 	}
-	b.WriteString(html.EscapeString(p.T[at:]))
-	return b.String(), hits
+	escapeTo(b, p.T[at:])
+	return hits
 }
 
-// runeStarts are the byte offsets where the runes of s start, and len(s).
-func runeStarts(s string) []int {
-	offs := make([]int, 0, len(s)+1)
-	for i := range s {
-		offs = append(offs, i)
+// carrySpans turns byte offsets in folded into offsets of the same runes
+// in orig, which has as many runes: spans are in order and do not overlap
+// (termSpans), so one walk of both strings does. An offset inside a rune
+// moves to the start of the next.
+func carrySpans(spans [][2]int, folded, orig string) {
+	fb, ob := 0, 0
+	carry := func(x int) int {
+		for fb < x && fb < len(folded) {
+			_, n := utf8.DecodeRuneInString(folded[fb:])
+			fb += n
+			_, n = utf8.DecodeRuneInString(orig[ob:])
+			ob += n
+		}
+		return ob
 	}
-	return append(offs, len(s))
+	for i := range spans {
+		spans[i][0] = carry(spans[i][0])
+		spans[i][1] = carry(spans[i][1])
+	}
+}
+
+// escapeTo writes html.EscapeString(s) to b.
+func escapeTo(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 // termSpans are the byte ranges of the terms in s, leftmost first and the

@@ -1,6 +1,10 @@
 package index
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 func TestMarkPart(t *testing.T) {
 	text, err := newTextAnalyzer(AnalyzerZh)
@@ -34,5 +38,45 @@ func TestMarkPart(t *testing.T) {
 				t.Errorf("markPart(%q, %v) = %q, %d; want %q, %d", tc.text, tc.terms, got, hits, tc.want, tc.hits)
 			}
 		})
+	}
+}
+
+func TestSnippetSameAsBefore(t *testing.T) {
+	text, err := newTextAnalyzer(AnalyzerZh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"", "核心交换机故障，已更换", "機房溫度高，交換機重啟", "（机房）温度：高，ＰＯＮ口", "Huawei S5735 switch",
+		"TL-SG1024 and SG", "<b>机房</b> & co \"q\" 'a'", "光猫", "机房机房机房", "ＩＳＲ４３３１上联",
+		"bad \xff utf-8 机房", strings.Repeat("光衰偏高，需复测。", 12), "SN: 2102351234ABC", "a\x00b",
+	}
+	labels := []string{"", "备注:", "型号", "<l>"}
+	fields := []string{"customer.name", "visits.body", "devices.text", "devices.serial", "notes", "customer.contacts.phone", "guides.body"}
+	termSets := [][]string{nil, {"机房"}, {"交换机", "交换"}, {"sg"}, {"s5735", "光衰"}, {"pon", "机房", "温度"}, {"co"}}
+	hides := [][]string{nil, {"visits.body"}, {"devices"}, {"notes", "customer.contacts.phone"}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	for i := range 3000 {
+		var lines [][]part
+		for range rng.IntN(12) {
+			var l []part
+			for range 1 + rng.IntN(3) {
+				l = append(l, part{F: pick(fields), L: pick(labels), T: pick(texts)})
+			}
+			lines = append(lines, l)
+		}
+		raw := string(encodeLines(lines))
+		if i%50 == 0 {
+			raw += "junk\x1f7\x1dx\x1e" // parts that do not decode are skipped
+		}
+		m := marks{terms: map[string]bool{}, idents: []string{"2102351234", "tl-sg"}[:rng.IntN(3)]}
+		for _, term := range termSets[rng.IntN(len(termSets))] {
+			m.terms[term] = true
+		}
+		vis := visibility{hide: hides[rng.IntN(len(hides))]}
+		if got, want := snippet(text, raw, vis, m), snippetRef(text, raw, vis, m); got != want {
+			t.Fatalf("lines %q, marks %v, hide %v:\ngot  %q\nwant %q", lines, m, vis.hide, got, want)
+		}
 	}
 }
