@@ -9,7 +9,6 @@ import (
 	"strings"
 )
 
-
 // snippet renders the stored lines of a record that the caller may see,
 // starting at the line with most marks, as HTML: escaped text with <mark>
 // around what the query looked for. Hidden fields never reach it.
@@ -164,4 +163,3 @@ func runeStarts(s string) []int {
 	}
 	return append(offs, len(s))
 }
-
