@@ -211,7 +211,11 @@ func (p *pack) header(off int64) (typ plumbing.ObjectType, size int64, baseOff i
 	if n == 0 {
 		return 0, 0, 0, baseHash, 0, fmt.Errorf("%s: object at %d: %w", p.name, off, err)
 	}
-	b := buf[:n]
+	return p.parseHeader(off, buf[:n])
+}
+
+// parseHeader reads an object header from b, the bytes at off.
+func (p *pack) parseHeader(off int64, b []byte) (typ plumbing.ObjectType, size int64, baseOff int64, baseHash plumbing.Hash, data int64, err error) {
 	i := 0
 	next := func() (byte, bool) {
 		if i >= len(b) {
@@ -264,16 +268,48 @@ func (p *pack) header(off int64) (typ plumbing.ObjectType, size int64, baseOff i
 	return typ, size, baseOff, baseHash, off + int64(i), nil
 }
 
+// packChunk is how much of a pack one read takes at an object: its header
+// and, for most records of an archive, all of its compressed data, so
+// that reading an object is one system call.
+const packChunk = 4096
+
+type packReader struct {
+	chunk [packChunk]byte
+	br    *bufio.Reader
+}
+
 var (
-	packZlib sync.Pool // zlib readers
-	packBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+	packZlib    sync.Pool // zlib readers
+	packReaders = sync.Pool{New: func() any { return &packReader{br: bufio.NewReaderSize(nil, packChunk)} }}
 )
+
+// readAt reads the object at off: its header, then size bytes of data.
+func (p *pack) readAt(off int64) (typ plumbing.ObjectType, baseOff int64, baseHash plumbing.Hash, raw []byte, err error) {
+	pr := packReaders.Get().(*packReader)
+	defer packReaders.Put(pr)
+	n, err := p.f.ReadAt(pr.chunk[:min(packChunk, max(0, p.size-off))], off)
+	if n == 0 {
+		return 0, 0, baseHash, nil, fmt.Errorf("%s: object at %d: %w", p.name, off, err)
+	}
+	typ, size, baseOff, baseHash, data, err := p.parseHeader(off, pr.chunk[:n])
+	if err != nil {
+		return 0, 0, baseHash, nil, err
+	}
+	rest := off + int64(n)
+	pr.br.Reset(io.MultiReader(bytes.NewReader(pr.chunk[data-off:n]), io.NewSectionReader(p.f, rest, p.size-rest)))
+	raw, err = p.inflateFrom(pr.br, data, size)
+	return typ, baseOff, baseHash, raw, err
+}
 
 // inflate reads size bytes of zlib data starting at off.
 func (p *pack) inflate(off, size int64) ([]byte, error) {
-	br := packBufs.Get().(*bufio.Reader)
-	defer packBufs.Put(br)
-	br.Reset(io.NewSectionReader(p.f, off, p.size-off))
+	pr := packReaders.Get().(*packReader)
+	defer packReaders.Put(pr)
+	pr.br.Reset(io.NewSectionReader(p.f, off, p.size-off))
+	return p.inflateFrom(pr.br, off, size)
+}
+
+func (p *pack) inflateFrom(br *bufio.Reader, off, size int64) ([]byte, error) {
 	var zr io.ReadCloser
 	var err error
 	if v := packZlib.Get(); v != nil {
@@ -302,11 +338,7 @@ func (ps *packs) read(p *pack, off int64, depth int) (o packObj, cached bool, er
 	if depth > 10000 {
 		return o, false, fmt.Errorf("%s: delta chain at %d too long", p.name, off)
 	}
-	typ, size, baseOff, baseHash, data, err := p.header(off)
-	if err != nil {
-		return o, false, err
-	}
-	raw, err := p.inflate(data, size)
+	typ, baseOff, baseHash, raw, err := p.readAt(off)
 	if err != nil {
 		return o, false, err
 	}
