@@ -31,8 +31,11 @@ type boardState struct {
 
 func (s *Server) boardInit() {
 	s.board.once.Do(func() {
-		s.board.leads = newDerived[*leadSet](8)
-		s.board.health = newDerived[*healthSet](8)
+		// A set of leads or health scores of the 10,000-customer archive
+		// takes about 50 MB: keep the live one, the one being computed
+		// after a commit, and (health) one past day someone looks at.
+		s.board.leads = newDerived[*leadSet](2)
+		s.board.health = newDerived[*healthSet](3)
 		if h, ok := s.Store.(leads.History); ok {
 			s.board.tracker = &leads.Tracker{History: h, CacheDir: s.CacheDir, Logger: s.Logger, Pause: s.busy.pause}
 		}
