@@ -95,3 +95,37 @@ func TestStartLeavesTheWalkToTheBackground(t *testing.T) {
 		t.Errorf("first seen after the background walk (-want +got):\n%s", d)
 	}
 }
+
+// TestWalkResumes: a walk stopped half way keeps what it walked, and the
+// next one goes on from there to the same dates.
+func TestWalkResumes(t *testing.T) {
+	r, ids := buildStory(t, longStory())
+	head := ids[len(ids)-1]
+	snap, err := r.Snapshot(head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := archive.Date{Year: 2026, Month: 3, Day: 10}
+	cache := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	steps := 0
+	tr := &leads.Tracker{History: r, CacheDir: cache, Logger: slog.New(slog.DiscardHandler), Pause: func(ctx context.Context) error {
+		if steps++; steps == 84 { // within the story, after its first commits
+			cancel()
+		}
+		return ctx.Err()
+	}}
+	if err := tr.Walk(ctx, snap.Settings.Leads); !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped walk: %v", err)
+	}
+	steps = 0
+	next := &leads.Tracker{History: r, CacheDir: cache, Pause: func(context.Context) error { steps++; return nil }}
+	got := firstSeen(t, next, r, head, day)
+	if steps != len(ids)-83 {
+		t.Errorf("the second walk went through %d commits, want the %d after the stop", steps, len(ids)-83)
+	}
+	want := firstSeen(t, &leads.Tracker{History: historyOnly{r}}, r, head, day)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("first seen after a resumed walk (-want +got):\n%s", d)
+	}
+}
