@@ -64,7 +64,7 @@ type zhAnalyzer struct{ c *chinese }
 func (a zhAnalyzer) words(text string) []word         { return a.c.words(text) }
 func (a zhAnalyzer) queryWords(text string) []word    { return a.c.queryWords(text) }
 func (a zhAnalyzer) queryAlts(text string) [][]string { return a.c.queryAlts(text) }
-func (a zhAnalyzer) fold(text string) string          { return strings.ToLower(a.c.simplify(text)) }
+func (a zhAnalyzer) fold(text string) string          { return a.c.fold(text) }
 
 func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream {
 	return toStream(a.c.words(string(text)))

@@ -189,6 +189,31 @@ func (c *chinese) simplify(s string) string {
 	}, s)
 }
 
+// fold is the text lowercase and simplified, as terms are cut from it,
+// for snippets to find terms in. A text with nothing to lowercase or
+// simplify (most lines of the archive) comes back as it is, full-width
+// punctuation included: terms are letters, digits and Han characters
+// only, so where they occur does not change, and the line is not copied.
+func (c *chinese) fold(s string) string {
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if 'A' <= b && b <= 'Z' {
+				return strings.ToLower(c.simplify(s))
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r >= 0xFF01 && r <= 0xFF5E && (unicode.IsLetter(r-0xFEE0) || unicode.IsDigit(r-0xFEE0)) ||
+			c.traditional(r) || r == utf8.RuneError || unicode.ToLower(r) != r {
+			return strings.ToLower(c.simplify(s))
+		}
+	}
+	return s
+}
+
 // traditional reports whether t2s changes r.
 func (c *chinese) traditional(r rune) bool {
 	return r >= tradFirst && r <= tradLast && c.isTrad[(r-tradFirst)/64]&(1<<((r-tradFirst)%64)) != 0

@@ -123,3 +123,34 @@ func TestQueryAlts(t *testing.T) {
 		}
 	}
 }
+
+// fold leaves a text with nothing to lowercase or simplify as it is; it
+// then differs from the full folding at most in full-width punctuation,
+// which no term contains.
+func TestFold(t *testing.T) {
+	c, err := sharedChinese(dictSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 0xFF01 && r <= 0xFF5E {
+				return r - 0xFEE0
+			}
+			return r
+		}, s)
+	}
+	for _, s := range []string{
+		"", "plain ascii 123", "核心交换机故障，已更换（机房）：", "Huawei S5735", "機房", "ＰＯＮ口", "ｐｏｎ",
+		"１２３", "Ⅷ号楼", "Ǆ", "bad \xff", "İstanbul", "！＃＄％＆", "ÀÉ", "é", "ß",
+	} {
+		full := strings.ToLower(c.simplify(s))
+		got := c.fold(s)
+		if got != full && (got != s || half(got) != half(full)) {
+			t.Errorf("fold(%q) = %q, want %q or it unchanged with only full-width punctuation apart", s, got, full)
+		}
+	}
+	if s := "核心交换机故障，已更换"; c.fold(s) != s {
+		t.Errorf("fold(%q) copied a text with nothing to fold", s)
+	}
+}

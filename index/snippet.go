@@ -287,6 +287,9 @@ func termSpans(s string, terms map[string]bool) [][2]int {
 }
 
 func identMatches(field, v string, idents []string) bool {
+	if len(idents) == 0 {
+		return false
+	}
 	terms := identTerms(v, identFields[field])
 	for _, id := range idents {
 		if slices.ContainsFunc(terms, func(t string) bool { return strings.HasPrefix(t, id) }) {

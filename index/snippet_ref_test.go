@@ -93,7 +93,7 @@ func partHitsRef(text textAnalyzer, p part, m marks) int {
 	if len(m.terms) == 0 {
 		return 0
 	}
-	folded, hits := text.fold(p.T), 0
+	folded, hits := refFold(text, p.T), 0
 	for t := range m.terms {
 		if t != "" {
 			hits += strings.Count(folded, t)
@@ -118,7 +118,7 @@ func markPartRef(text textAnalyzer, p part, m marks) (string, int) {
 	if len(m.terms) == 0 {
 		return html.EscapeString(p.T), 0
 	}
-	folded := text.fold(p.T)
+	folded := refFold(text, p.T)
 	if !containsAny(folded, m.terms) {
 		return html.EscapeString(p.T), 0
 	}
@@ -162,4 +162,12 @@ func runeStarts(s string) []int {
 		offs = append(offs, i)
 	}
 	return append(offs, len(s))
+}
+
+// refFold is the folding snippets used before fold left plain text alone.
+func refFold(text textAnalyzer, s string) string {
+	if zh, ok := text.(zhAnalyzer); ok {
+		return strings.ToLower(zh.c.simplify(s))
+	}
+	return text.fold(s)
 }
