@@ -2,8 +2,11 @@ package site
 
 import (
 	"html/template"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/index"
@@ -99,5 +102,50 @@ func TestSearchHTMLEscapes(t *testing.T) {
 	escapeHTML(&b, "<a href='x'>&\"+\x00</a>")
 	if got, want := b.String(), "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&#43;\uFFFD&lt;/a&gt;"; got != want {
 		t.Errorf("escapeHTML = %q, want %q", got, want)
+	}
+}
+
+// safeSnippet's shortcut for snippets as the index writes them gives what
+// the tokenizer gives, and anything else still goes through the tokenizer.
+func TestSafeSnippetShortcut(t *testing.T) {
+	pieces := []string{"光衰", "<mark>", "</mark>", "&lt;", "&gt;", "&amp;", "&#39;", "&#34;", " … ", "S5735",
+		"<", ">", "&", "&quot;", "&nbsp;", "<b>", "<mark class=x>", "</mark", "\r\n", "\x00", "\xff", "<script>alert(1)</script>", "<!--", "'", `"`}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		got := safeSnippet(s)
+		want := tokenizedSnippet(s)
+		if string(got) != want {
+			t.Fatalf("safeSnippet(%q) = %q, the tokenizer gives %q", s, got, want)
+		}
+	}
+	if !plainSnippet("核心<mark>交换机</mark>故障 &amp; &lt;b&gt;") || plainSnippet("<b>x</b>") || plainSnippet("a & b") {
+		t.Error("plainSnippet misjudges")
+	}
+}
+
+// tokenizedSnippet is safeSnippet without its shortcut.
+func tokenizedSnippet(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			b.WriteString(html.EscapeString(string(z.Text())))
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "mark" {
+				b.WriteString("<mark>")
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "mark" {
+				b.WriteString("</mark>")
+			}
+		}
 	}
 }
