@@ -117,23 +117,46 @@ func (p *searchPage) fill(res *index.Result) {
 	if uint64(p.From+len(res.Hits)) < res.Total {
 		p.Next = link(p.From + pageSize)
 	}
+	// A facet value's link adds its term to the query, or takes it out
+	// when the query has it. The query, padded and escaped, is made once
+	// for the page's 120 links: QueryEscape(q+" "+t) is QueryEscape(q) +
+	// "+" + QueryEscape(t), as url.Values{"q": ...}.Encode() writes it.
+	padded := " " + p.Query + " "
+	escQ := "/search?q=" + url.QueryEscape(p.Query) + "+"
 	for _, name := range facetOrder {
 		vals := res.Facets[name]
 		if len(vals) == 0 {
 			continue
 		}
-		g := facetGroup{Name: name}
+		g := facetGroup{Name: name, Values: make([]facetValue, 0, len(vals))}
 		for _, f := range vals {
 			term := name + ":" + quoteTerm(f.Value)
-			fv := facetValue{Facet: f, Active: containsTerm(p.Query, term)}
-			nq := p.Query + " " + term
+			fv := facetValue{Facet: f, Active: hasWord(padded, term)}
 			if fv.Active {
-				nq = strings.Join(strings.Fields(strings.Replace(" "+p.Query+" ", " "+term+" ", " ", 1)), " ")
+				nq := strings.Join(strings.Fields(strings.Replace(padded, " "+term+" ", " ", 1)), " ")
+				fv.URL = "/search?q=" + url.QueryEscape(nq)
+			} else {
+				fv.URL = escQ + url.QueryEscape(term)
 			}
-			fv.URL = "/search?q=" + url.QueryEscape(nq) // what url.Values{"q": {nq}}.Encode() gives
 			g.Values = append(g.Values, fv)
 		}
 		p.Facets = append(p.Facets, g)
+	}
+}
+
+// hasWord reports whether padded (a query with a space either side)
+// contains term between spaces: containsTerm without building strings.
+func hasWord(padded, term string) bool {
+	for from := 0; ; {
+		i := strings.Index(padded[from:], term)
+		if i < 0 {
+			return false
+		}
+		at := from + i
+		if at > 0 && padded[at-1] == ' ' && at+len(term) < len(padded) && padded[at+len(term)] == ' ' {
+			return true
+		}
+		from = at + 1
 	}
 }
 

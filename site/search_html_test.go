@@ -3,6 +3,7 @@ package site
 import (
 	"html/template"
 	"math/rand/v2"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -64,6 +65,21 @@ func TestSearchHTMLSameAsTemplate(t *testing.T) {
 		for _, from := range []int{0, 20} {
 			p := searchPage{Query: q, From: from}
 			p.fill(res)
+			for _, g := range p.Facets {
+				for _, v := range g.Values {
+					term := g.Name + ":" + quoteTerm(v.Value)
+					nq := q + " " + term
+					if v.Active != containsTerm(q, term) {
+						t.Errorf("%q: facet %s active = %v", q, term, v.Active)
+					}
+					if v.Active {
+						nq = strings.Join(strings.Fields(strings.Replace(" "+q+" ", " "+term+" ", " ", 1)), " ")
+					}
+					if want := "/search?" + (url.Values{"q": {nq}}).Encode(); v.URL != want {
+						t.Errorf("%q: facet %s links to %s, want %s", q, term, v.URL, want)
+					}
+				}
+			}
 			for _, l := range i18n.Langs {
 				c := cs.Get(l)
 				funcs := templateFuncs(c)
