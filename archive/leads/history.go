@@ -141,7 +141,10 @@ func (t *Tracker) FirstSeen(snap *archive.Snapshot, rules archive.LeadRules, ls 
 	if t.bg.Load() {
 		limit = walkInline
 	}
-	if err := t.update(context.Background(), rules, snap, limit); err != nil {
+	// A walk made here is made for a caller who waits for it (a request,
+	// when the tracker was not started): it must not step aside for
+	// requests, its own among them, so it walks without Pause.
+	if err := t.update(context.Background(), rules, snap, limit, nil); err != nil {
 		if errors.Is(err, errTooLong) {
 			t.startWalk(rules)
 			return ErrWalking
@@ -237,14 +240,15 @@ func (t *Tracker) startWalk(rules archive.LeadRules) {
 func (t *Tracker) Walk(ctx context.Context, rules archive.LeadRules) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.update(ctx, rules, nil, 0)
+	return t.update(ctx, rules, nil, 0, t.Pause)
 }
 
 var errTooLong = errors.New("walk too long to run inline")
 
 // update brings the state to the branch's head; with limit > 0 it does
 // nothing and returns errTooLong when more commits than that are new.
-func (t *Tracker) update(ctx context.Context, rules archive.LeadRules, snap *archive.Snapshot, limit int) error {
+// pause, when set, is called between commits.
+func (t *Tracker) update(ctx context.Context, rules archive.LeadRules, snap *archive.Snapshot, limit int, pause gitstore.Pause) error {
 	key := rulesKey(rules)
 	if !t.loaded {
 		t.loaded = true
@@ -303,7 +307,7 @@ func (t *Tracker) update(ctx context.Context, rules archive.LeadRules, snap *arc
 			prev = log[k-1].Hash
 		}
 		i := k
-		err := wk.WalkChanges(ctx, prev, log[len(log)-1].Hash, t.Pause, func(c string, changes []gitstore.PathChange) error {
+		err := wk.WalkChanges(ctx, prev, log[len(log)-1].Hash, pause, func(c string, changes []gitstore.PathChange) error {
 			if i >= len(log) || log[i].Hash != c {
 				return fmt.Errorf("first seen: history walk out of step at %.10s", c)
 			}
@@ -322,8 +326,8 @@ func (t *Tracker) update(ctx context.Context, rules archive.LeadRules, snap *arc
 		}
 	} else {
 		for i := k; i < len(log); i++ {
-			if t.Pause != nil {
-				if err := t.Pause(ctx); err != nil {
+			if pause != nil {
+				if err := pause(ctx); err != nil {
 					t.save()
 					return err
 				}

@@ -53,6 +53,29 @@ func TestFirstSeenWalkerAgrees(t *testing.T) {
 	}
 }
 
+// TestInlineWalkDoesNotPause: a tracker that was not started walks inside
+// FirstSeen, for a caller who waits (a request). Its Pause is for
+// background walks: here a Pause that never lets go must not hold it.
+func TestInlineWalkDoesNotPause(t *testing.T) {
+	r, ids := buildStory(t, longStory())
+	day := archive.Date{Year: 2026, Month: 3, Day: 10}
+	held := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	for name, h := range map[string]leads.History{"WalkChanges": r, "Changes": historyOnly{r}} {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan map[string]string, 1)
+			go func() { done <- firstSeen(t, &leads.Tracker{History: h, Pause: held}, r, ids[len(ids)-1], day) }()
+			select {
+			case got := <-done:
+				if len(got) < 4 {
+					t.Errorf("only %d leads: %v", len(got), got)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("FirstSeen waited on the tracker's Pause")
+			}
+		})
+	}
+}
+
 // TestStartLeavesTheWalkToTheBackground: after Start, FirstSeen does not
 // wait for a long walk (here held by its Pause): it says ErrWalking, and
 // gives the dates once the walk is done.
@@ -119,7 +142,12 @@ func TestWalkResumes(t *testing.T) {
 		t.Fatalf("stopped walk: %v", err)
 	}
 	steps = 0
+	// Walk, as the background does, calls Pause once a commit: it counts
+	// the commits the second walk goes through.
 	next := &leads.Tracker{History: r, CacheDir: cache, Pause: func(context.Context) error { steps++; return nil }}
+	if err := next.Walk(context.Background(), snap.Settings.Leads); err != nil {
+		t.Fatalf("resumed walk: %v", err)
+	}
 	got := firstSeen(t, next, r, head, day)
 	if steps != len(ids)-83 {
 		t.Errorf("the second walk went through %d commits, want the %d after the stop", steps, len(ids)-83)
