@@ -78,26 +78,31 @@ func newPacks(objectsDir string, baseCache int) *packs {
 	return &packs{dir: filepath.Join(objectsDir, "pack"), bases: newLRU[packPos, packObj](baseCache), alternates: err == nil}
 }
 
-// current returns the packs, reading the folder again when it changed
-// (git gc, a fetch) or when force is set, and whether they are all the
-// repository's packs.
+// current returns the packs and whether they are all the repository's
+// packs. Pack files never change once written and a removed one stays
+// readable through its open file, so the list is read again only when
+// asked (force: an object was not found).
 func (ps *packs) current(force bool) ([]*pack, bool) {
+	ps.mu.RLock()
+	list, complete, loaded := ps.list, ps.complete, ps.loaded
+	ps.mu.RUnlock()
+	if loaded && !force {
+		return list, complete
+	}
 	fi, err := os.Stat(ps.dir)
 	var mt time.Time
 	if err == nil {
 		mt = fi.ModTime()
 	}
-	ps.mu.RLock()
-	list, complete, fresh := ps.list, ps.complete, ps.loaded && mt.Equal(ps.modTime)
-	ps.mu.RUnlock()
-	if fresh && !force {
-		return list, complete
-	}
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if ps.loaded && mt.Equal(ps.modTime) && !force {
+	if ps.loaded && !force && mt.Equal(ps.modTime) {
 		return ps.list, ps.complete
 	}
+	// Forced (a miss) the folder is listed again even when its time has
+	// not moved: the time is coarse, and a pack git wrote within the same
+	// tick as the last listing must not stay unseen. Misses are rare (new
+	// objects of a commit), and the folder holds a few files.
 	complete = err == nil && !ps.alternates
 	old := map[string]*pack{}
 	for _, p := range ps.list {
@@ -372,9 +377,13 @@ func (ps *packs) read(p *pack, off int64, depth int) (o packObj, cached bool, er
 
 // object reads object h from the packs. found is false when no pack has
 // it (complete then says whether no pack at all has it); err is set when
-// one has it but reading it failed.
-func (ps *packs) object(h plumbing.Hash) (o packObj, found, complete bool, err error) {
+// one has it but reading it failed. fresh lists the pack folder again
+// first (see current).
+func (ps *packs) object(h plumbing.Hash, fresh bool) (o packObj, found, complete bool, err error) {
 	for _, force := range []bool{false, true} {
+		if fresh != force {
+			continue
+		}
 		var list []*pack
 		list, complete = ps.current(force)
 		for _, p := range list {
@@ -428,10 +437,13 @@ func (ps *packs) size(h plumbing.Hash) (int64, bool, error) {
 // has says whether a pack holds h; complete says whether the answer
 // covers every pack.
 func (ps *packs) has(h plumbing.Hash) (found, complete bool) {
-	list, complete := ps.current(false)
-	for _, p := range list {
-		if _, ok := p.find(h); ok {
-			return true, complete
+	for _, force := range []bool{false, true} {
+		var list []*pack
+		list, complete = ps.current(force)
+		for _, p := range list {
+			if _, ok := p.find(h); ok {
+				return true, complete
+			}
 		}
 	}
 	return false, complete

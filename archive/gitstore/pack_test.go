@@ -96,7 +96,7 @@ func TestPackReadsAsGit(t *testing.T) {
 			defer ps.close()
 			deltas := 0
 			for h, w := range want {
-				got, found, complete, err := ps.object(h)
+				got, found, complete, err := ps.object(h, false)
 				if err != nil || !found || !complete {
 					t.Fatalf("%s: found %v, complete %v, err %v", h, found, complete, err)
 				}
@@ -116,7 +116,7 @@ func TestPackReadsAsGit(t *testing.T) {
 			if deltas < len(want)/4 {
 				t.Errorf("only %d deltas among %d objects: the test reads few", deltas, len(want))
 			}
-			if _, found, complete, _ := ps.object(plumbing.NewHash("0123456789012345678901234567890123456789")); found || !complete {
+			if _, found, complete, _ := ps.object(plumbing.NewHash("0123456789012345678901234567890123456789"), true); found || !complete {
 				t.Errorf("a missing object: found %v, complete %v", found, complete)
 			}
 

@@ -378,10 +378,17 @@ func (r *Repo) withReader(fn func(*reader) error) error {
 // read again if objects/pack changed: a git gc run by a technician moves
 // loose objects into a new pack that an older storage does not know.
 func (r *Repo) object(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
-	if data, ok, err := r.looseObject(h, want); ok || err != nil {
-		return data, err
+	// The packs known already, then loose objects, then the packs listed
+	// again (git gc may have just packed the loose ones): most objects of
+	// an archive are packed, and looking in a pack's index costs no
+	// system call where a missing loose file does.
+	o, found, complete, err := r.packs.object(h, false)
+	if !found {
+		if data, ok, err := r.looseObject(h, want); ok || err != nil {
+			return data, err
+		}
+		o, found, complete, err = r.packs.object(h, true)
 	}
-	o, found, complete, err := r.packs.object(h)
 	switch {
 	case found && err == nil && o.typ != want:
 		return nil, fmt.Errorf("%s %s is a %s: %w", want, h, o.typ, ErrNotFound)
