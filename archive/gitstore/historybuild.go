@@ -284,9 +284,15 @@ func (r *Repo) boundedHistory(p string, limit int, head plumbing.Hash) ([]Commit
 	}
 	var out []Commit
 	for _, c := range recent {
-		if k, ok := h.byHash[c]; locked && ok {
-			out = append(out, h.commits[k].commit())
-		} else if co, err := r.commitObject(c); err == nil {
+		// The index's maps are read only under the lock: a build appends
+		// to them meanwhile.
+		if locked {
+			if k, ok := h.byHash[c]; ok {
+				out = append(out, h.commits[k].commit())
+				continue
+			}
+		}
+		if co, err := r.commitObject(c); err == nil {
 			out = append(out, toCommit(co))
 		}
 	}
