@@ -463,7 +463,9 @@ func (r *Repo) saveHistory() error {
 
 func (r *Repo) writeHistory() error {
 	h := &r.hist
-	if err := os.MkdirAll(r.CacheDir, 0o755); err != nil {
+	// The index names restricted customers' paths and commit messages:
+	// the folder is the data folder's, private to the server's user.
+	if err := os.MkdirAll(r.CacheDir, 0o700); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(r.CacheDir, ".history-*.tmp")

@@ -176,12 +176,28 @@ func (r *Repo) buildPaths(ctx context.Context, pause Pause, progress func(done, 
 	if err != nil {
 		return false, fmt.Errorf("history of %s: %w", r.branch, err)
 	}
-	if r.CacheDir != "" {
+	// A background run follows every new commit: writing the whole index
+	// (tens of MB at 10,000 customers) after each save would cost more
+	// than the commit. The file may lag a few hundred commits; Close
+	// writes what is left, and a start after a crash indexes the rest
+	// again from git in milliseconds.
+	if r.CacheDir != "" && r.hist.unsaved() >= historySaveEvery {
 		if err := r.saveHistory(); err != nil {
 			r.logger().Warn("cannot save history index", "dir", r.CacheDir, "err", err)
 		}
 	}
 	return false, nil
+}
+
+// historySaveEvery is how many newly indexed commits make a background
+// run write the cache file.
+const historySaveEvery = 500
+
+// unsaved is how many indexed commits the cache file lacks.
+func (h *history) unsaved() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.indexed - h.saved
 }
 
 // addPaths adds the changed paths of commits[from:from+len(changed)] to the
