@@ -54,6 +54,10 @@ type history struct {
 	loadMu   sync.Mutex // one reading of the cache file at a time
 	// loadedFlag is loaded, readable without mu.
 	loadedFlag atomic.Bool
+	// wanted is when (UnixNano) a request last made do with a bounded
+	// walk because the index was behind: the build is then as good as
+	// waited for, and does not step aside for requests.
+	wanted atomic.Int64
 
 	// Tests shrink these; zero means historyBudget, historyBatch and
 	// historyCheckpoint.

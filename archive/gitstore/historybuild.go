@@ -21,6 +21,9 @@ const (
 	// historyInline is how many commits a request indexes by itself; a
 	// longer gap is left to the background build.
 	historyInline = 64
+	// historyWanted is how long after a request needed the index a
+	// background build runs without stepping aside for requests.
+	historyWanted = 2 * time.Second
 	// historyBudget bounds the direct walk that answers a request while
 	// the index is being built.
 	historyBudget = 80 * time.Millisecond
@@ -85,6 +88,20 @@ func (r *Repo) startBuild() {
 	}
 	h.building = true
 	ctx, pause := h.bgCtx, h.pause
+	if pause != nil {
+		// Stepping aside for requests is for requests that do not need
+		// the index (searches, say). When pages are asking for history
+		// and making do with bounded walks, pausing for them would keep
+		// them waiting: a priority inversion that made every customer
+		// page of a busy server pay a bounded walk.
+		yield := pause
+		pause = func(ctx context.Context) error {
+			if time.Now().UnixNano()-h.wanted.Load() < int64(historyWanted) {
+				return ctx.Err()
+			}
+			return yield(ctx)
+		}
+	}
 	h.builds.Add(1)
 	h.bgMu.Unlock()
 	go func() {
@@ -272,6 +289,7 @@ func (r *Repo) backgroundHistory(p string, limit int) (out []Commit, err error, 
 // reach the indexed part.
 func (r *Repo) boundedHistory(p string, limit int, head plumbing.Hash) ([]Commit, error) {
 	h := &r.hist
+	h.wanted.Store(time.Now().UnixNano())
 	var stop plumbing.Hash
 	indexed := 0
 	if h.mu.TryRLock() {

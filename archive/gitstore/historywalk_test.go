@@ -186,6 +186,36 @@ func TestHistoryBackground(t *testing.T) {
 	}
 }
 
+// TestHistoryWantedIsBuilt: a background build steps aside for requests,
+// but not once a request needed the index and made do with a bounded
+// walk: the build that request is waiting for, in effect, goes on (a pause
+// that never lets go stands for a server that is never idle).
+func TestHistoryWantedIsBuilt(t *testing.T) {
+	r := newRepo(t, true)
+	ids := walkStory(t, r)
+	r.hist.budget = 1
+	r.IndexHistoryInBackground(context.Background(), func(ctx context.Context) error {
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	if _, err := r.History("customers/a", 0); !errors.Is(err, ErrIndexing) {
+		t.Fatalf("first History: %v, want ErrIndexing (the build had not run)", err)
+	}
+	done := make(chan struct{})
+	go func() { r.stopBuildWait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the build a request needed stayed paused")
+	}
+	if _, err := r.History("customers/a", 0); err != nil {
+		t.Errorf("History after the build: %v", err)
+	}
+	if r.hist.indexed != len(ids) {
+		t.Errorf("indexed %d commits, want %d", r.hist.indexed, len(ids))
+	}
+}
+
 // stopBuildWait waits for the running background build to end by itself.
 func (r *Repo) stopBuildWait() { r.hist.builds.Wait() }
 
