@@ -52,6 +52,14 @@ const walkInline = 64
 // so an interrupted walk resumes from there.
 const checkpointEvery = 10000
 
+// FolderLoader reads one customer's folder at a commit; *gitstore.Repo
+// has it. A History that has it spares a walk resumed from the cache the
+// parse of the whole archive at the cache's last commit (about 4 s of CPU
+// at 10,000 customers, on a server that has just started).
+type FolderLoader interface {
+	Folder(commit, customer string) (*archive.Folder, error)
+}
+
 // Tracker finds when each lead first appeared in the archive's history. It
 // walks the branch's first-parent chain once, re-evaluating after each
 // commit only the customers whose folders it changed, and keeps for every
@@ -488,6 +496,23 @@ func (w *walk) records(cust string) (map[string]*archive.Record, error) {
 		return recs, nil
 	}
 	recs := map[string]*archive.Record{}
+	if w.baseCommit != "" && (w.base == nil || w.base.Commit != w.baseCommit) {
+		if fl, ok := w.t.History.(FolderLoader); ok {
+			// A walk resumed from the cache has no snapshot of its last
+			// commit: read the folders it touches, not the archive.
+			f, err := fl.Folder(w.baseCommit, cust)
+			if err != nil {
+				return nil, fmt.Errorf("first seen: %w", err)
+			}
+			if f != nil {
+				for _, r := range f.Records() {
+					recs[r.Path] = r
+				}
+			}
+			w.overlay[cust] = recs
+			return recs, nil
+		}
+	}
 	if w.baseCommit != "" {
 		if w.base == nil || w.base.Commit != w.baseCommit {
 			s, err := w.t.History.Snapshot(w.baseCommit)

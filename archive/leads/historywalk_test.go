@@ -144,7 +144,8 @@ func TestWalkResumes(t *testing.T) {
 	steps = 0
 	// Walk, as the background does, calls Pause once a commit: it counts
 	// the commits the second walk goes through.
-	next := &leads.Tracker{History: r, CacheDir: cache, Pause: func(context.Context) error { steps++; return nil }}
+	counted := &snapshotCounter{Repo: r}
+	next := &leads.Tracker{History: counted, CacheDir: cache, Pause: func(context.Context) error { steps++; return nil }}
 	if err := next.Walk(context.Background(), snap.Settings.Leads); err != nil {
 		t.Fatalf("resumed walk: %v", err)
 	}
@@ -156,4 +157,18 @@ func TestWalkResumes(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("first seen after a resumed walk (-want +got):\n%s", d)
 	}
+	if counted.n != 0 {
+		t.Errorf("the resumed walk parsed %d whole snapshots; it needs only the folders it touches", counted.n)
+	}
+}
+
+// snapshotCounter is a Repo that counts the whole snapshots asked of it.
+type snapshotCounter struct {
+	*gitstore.Repo
+	n int
+}
+
+func (c *snapshotCounter) Snapshot(commit string) (*archive.Snapshot, error) {
+	c.n++
+	return c.Repo.Snapshot(commit)
 }
