@@ -29,6 +29,10 @@ func commitTxtar(t *testing.T, name string, when time.Time) string {
 		t.Fatal(err)
 	}
 	defer repo.Close()
+	// Committed at when, not at the clock: --at finds the archive as of a
+	// day by its commit times, and the tests must not depend on the day
+	// they run.
+	repo.Now = func() time.Time { return when }
 	var files []gitstore.FileChange
 	for _, f := range ar.Files {
 		files = append(files, gitstore.FileChange{Path: f.Name, Data: f.Data})
