@@ -6,6 +6,17 @@ import (
 	"strings"
 )
 
+// Files yields files already read, as Load takes them.
+func Files(files []File) iter.Seq2[File, error] {
+	return func(yield func(File, error) bool) {
+		for _, f := range files {
+			if !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
 // FSFiles iterates the files of a directory tree as archive files, for
 // archives that are not (yet) in git: tests, and `dangan check` on a work
 // tree. Hidden folders (.git, .dangan) are skipped. Version is left empty:

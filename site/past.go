@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,43 +106,15 @@ func (s *Server) snapshotFor(v version, customer string) (*archive.Snapshot, err
 // loadFolder reads only one customer's folder (or the guides) and the
 // settings at a commit: an as-of page costs a few files, not the archive.
 func (s *Server) loadFolder(commit, customer string) (*archive.Snapshot, error) {
-	var dirs []string
-	if customer == "" {
-		dirs = []string{archive.GuidesDir}
-	} else {
-		base := archive.CustomersDir + "/" + customer
-		dirs = []string{base, base + "/" + archive.VisitsDir, base + "/" + archive.NotesDir}
-	}
 	var files []archive.File
 	if f, err := s.Store.ReadFile(commit, archive.SettingsFile); err == nil {
 		files = append(files, f)
 	}
-	for _, d := range dirs {
-		entries, err := s.Store.List(commit, d)
-		if errors.Is(err, gitstore.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if !strings.HasSuffix(e.Path, archive.RecordSuffix) {
-				continue
-			}
-			f, err := s.Store.ReadFile(commit, e.Path)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, f)
-		}
+	folder, err := gitstore.FolderFiles(s.Store, commit, customer)
+	if err != nil {
+		return nil, err
 	}
-	return archive.Load(commit, func(yield func(archive.File, error) bool) {
-		for _, f := range files {
-			if !yield(f, nil) {
-				return
-			}
-		}
-	})
+	return archive.Load(commit, archive.Files(append(files, folder...)))
 }
 
 // snapCache keeps the last few past snapshots.
