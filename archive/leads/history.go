@@ -495,40 +495,39 @@ func (w *walk) records(cust string) (map[string]*archive.Record, error) {
 	if recs, ok := w.overlay[cust]; ok {
 		return recs, nil
 	}
-	recs := map[string]*archive.Record{}
-	if w.baseCommit != "" && (w.base == nil || w.base.Commit != w.baseCommit) {
-		if fl, ok := w.t.History.(FolderLoader); ok {
-			// A walk resumed from the cache has no snapshot of its last
-			// commit: read the folders it touches, not the archive.
-			f, err := fl.Folder(w.baseCommit, cust)
-			if err != nil {
-				return nil, fmt.Errorf("first seen: %w", err)
-			}
-			if f != nil {
-				for _, r := range f.Records() {
-					recs[r.Path] = r
-				}
-			}
-			w.overlay[cust] = recs
-			return recs, nil
-		}
+	f, err := w.baseFolder(cust)
+	if err != nil {
+		return nil, fmt.Errorf("first seen: %w", err)
 	}
-	if w.baseCommit != "" {
-		if w.base == nil || w.base.Commit != w.baseCommit {
-			s, err := w.t.History.Snapshot(w.baseCommit)
-			if err != nil {
-				return nil, fmt.Errorf("first seen: %w", err)
-			}
-			w.base = s
-		}
-		if f := w.base.Customer(cust); f != nil {
-			for _, r := range f.Records() {
-				recs[r.Path] = r
-			}
+	recs := map[string]*archive.Record{}
+	if f != nil {
+		for _, r := range f.Records() {
+			recs[r.Path] = r
 		}
 	}
 	w.overlay[cust] = recs
 	return recs, nil
+}
+
+// baseFolder is a customer's folder at the walk's base commit (nil when
+// there is none).
+func (w *walk) baseFolder(cust string) (*archive.Folder, error) {
+	if w.baseCommit == "" {
+		return nil, nil
+	}
+	if w.base == nil || w.base.Commit != w.baseCommit {
+		if fl, ok := w.t.History.(FolderLoader); ok {
+			// A walk resumed from the cache has no snapshot of its last
+			// commit: read the folders it touches, not the archive.
+			return fl.Folder(w.baseCommit, cust)
+		}
+		s, err := w.t.History.Snapshot(w.baseCommit)
+		if err != nil {
+			return nil, err
+		}
+		w.base = s
+	}
+	return w.base.Customer(cust), nil
 }
 
 // folderOf groups a customer's records as archive.Snapshot does.
