@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // The history cache file, in a compact form of its own: gob took half a
@@ -57,7 +58,10 @@ func decodeHistFile(data []byte) (*histFile, error) {
 	if len(data) < len(histMagic) || string(data[:len(histMagic)]) != string(histMagic) {
 		return nil, errHistFormat
 	}
-	all := string(data) // one copy; every string below is a piece of it
+	// Every string below is a piece of data, which is not copied: the
+	// caller's buffer is never written again (see above) and copying it
+	// was a sixth of the first history answer after a start.
+	all := unsafe.String(unsafe.SliceData(data), len(data))
 	d := histDecoder{s: all, i: len(histMagic)}
 	hf := &histFile{Version: histVersion}
 	hf.Branch = d.str()
@@ -83,13 +87,18 @@ func decodeHistFile(data []byte) (*histFile, error) {
 		return nil, fmt.Errorf("%w: bad path count", errHistFormat)
 	}
 	hf.Paths = make(map[string][]int32, np)
-	// Every id takes at least one byte: the rest of the file bounds them.
-	ids := make([]int32, 0, len(data)-d.i)
+	// The ids are cut from chunks rather than one slice sized for the
+	// rest of the file (every id takes at least a byte): that one was
+	// four times the file, zeroed, for ids that take about a third of it.
+	var ids []int32
 	for range np {
 		p := d.str()
 		k := d.uv()
 		if d.err != nil || k > uint64(len(data)-d.i) {
 			return nil, fmt.Errorf("%w: bad path entry", errHistFormat)
+		}
+		if cap(ids)-len(ids) < int(k) {
+			ids = make([]int32, 0, max(int(k), 1<<16))
 		}
 		start := len(ids)
 		prev := int64(-1)
