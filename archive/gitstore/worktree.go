@@ -1,7 +1,6 @@
 package gitstore
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,10 +18,11 @@ import (
 // version. Anything else is a person's local change: it is kept and
 // reported. The commit is already made, so failures here are warnings.
 //
-// The index is rewritten under index.lock by go-git's encoder, which drops
-// optional extensions (the cache tree, the untracked cache); git rebuilds
-// them when it needs them. Split and sparse indexes cannot be read and are
-// left alone. Files are written as regular non-executable files.
+// The index is rewritten under index.lock without its optional extensions
+// (the cache tree, the untracked cache); git rebuilds them when it needs
+// them. Versions 2 and 3 are edited in place (rawIndex), version 4 goes
+// through go-git; split and sparse indexes cannot be read and are left
+// alone. Files are written as regular non-executable files.
 func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 	if r.workTree == "" {
 		return
@@ -65,31 +65,19 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 			lk.rollback()
 		}
 	}()
-	idx := &index.Index{Version: 2}
-	if b, err := os.ReadFile(idxPath); err == nil {
-		if err := index.NewDecoder(bytes.NewReader(b)).Decode(idx); err != nil {
-			log.Warn("work tree not updated: cannot read the git index", "err", err, "files", paths())
-			return
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	b, err := os.ReadFile(idxPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		log.Warn("work tree not updated", "err", err)
 		return
 	}
-	entries := map[string]*index.Entry{}
-	conflicted := map[string]bool{}
-	for _, e := range idx.Entries {
-		// Stage 0 is a merged entry (go-git's index.Merged constant is 1,
-		// which is wrong).
-		if e.Stage != 0 {
-			conflicted[e.Name] = true
-		} else {
-			entries[e.Name] = e
-		}
+	idx, err := readIndexEdit(b)
+	if err != nil {
+		log.Warn("work tree not updated: cannot read the git index", "err", err, "files", paths())
+		return
 	}
-	removed := map[string]bool{}
 	touched := false
 	for _, c := range changes {
-		e := entries[c.path]
+		e, conflicted := idx.lookup(c.path)
 		wt := filepath.Join(r.workTree, filepath.FromSlash(c.path))
 		if !r.safeParents(c.path) {
 			log.Warn("work tree file not updated: a folder on its path is a link or a file", "file", c.path)
@@ -105,7 +93,7 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 		}
 		indexOK := c.old.IsZero() && e == nil || e != nil && e.Hash == c.old
 		wtOK := c.old.IsZero() && !exists || exists && wtHash == c.old
-		if conflicted[c.path] || !indexOK || !wtOK {
+		if conflicted || !indexOK || !wtOK {
 			log.Warn("local change kept: the work tree or git index differs from the committed parent; git status will show it",
 				"file", c.path, "commit_has", shortHash(c.new))
 			continue
@@ -116,7 +104,7 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 				continue
 			}
 			r.removeEmptyParents(filepath.Dir(wt))
-			removed[c.path] = true
+			idx.removed[c.path] = true
 			touched = true
 			continue
 		}
@@ -134,29 +122,21 @@ func (r *Repo) updateWorkTree(oldRoot, newRoot plumbing.Hash) {
 		}
 		if e == nil {
 			e = &index.Entry{Name: c.path}
-			idx.Entries = append(idx.Entries, e)
 		}
 		e.Hash, e.Mode = c.new, filemode.Regular
 		setStat(e, fi)
+		idx.put[c.path] = e
 		touched = true
 	}
 	if !touched {
 		return
 	}
-	kept := idx.Entries[:0]
-	for _, e := range idx.Entries {
-		if !(removed[e.Name] && e.Stage == 0) {
-			kept = append(kept, e)
-		}
-	}
-	idx.Entries = kept
-	idx.Cache = nil // the cache tree names old tree ids
-	var buf bytes.Buffer
-	if err := index.NewEncoder(&buf).Encode(idx); err != nil {
+	out, err := idx.encode()
+	if err != nil {
 		log.Warn("git index not updated; git status will show the committed files as changed", "err", err)
 		return
 	}
-	err = lk.commit(buf.Bytes(), !r.noSync)
+	err = lk.commit(out, !r.noSync)
 	lk = nil
 	if err != nil {
 		log.Warn("git index not updated; git status will show the committed files as changed", "err", err)
