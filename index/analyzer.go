@@ -67,19 +67,38 @@ func (a zhAnalyzer) queryAlts(text string) [][]string { return a.c.queryAlts(tex
 func (a zhAnalyzer) fold(text string) string          { return a.c.fold(text) }
 
 func (a zhAnalyzer) Tokenize(text []byte) analysis.TokenStream {
-	return toStream(a.c.words(string(text)))
+	return toStream(text, a.c.words(string(text)))
 }
 
 func (a zhAnalyzer) Analyze(text []byte) analysis.TokenStream { return a.Tokenize(text) }
 
-func toStream(ws []word) analysis.TokenStream {
+// toStream makes the tokens of the words of text. It allocates once for
+// all the tokens and once for the terms that are not as written in text
+// (lowercased, simplified): an index build makes tens of millions of them.
+// bleve keeps the terms as long as the document, which holds text.
+func toStream(text []byte, ws []word) analysis.TokenStream {
 	ts := make(analysis.TokenStream, len(ws))
+	toks := make([]analysis.Token, len(ws))
+	n := 0
+	for _, w := range ws {
+		if string(text[w.Start:w.End]) != w.Term {
+			n += len(w.Term)
+		}
+	}
+	buf := make([]byte, 0, n)
 	pos := 0
 	for i, w := range ws {
 		if !w.Sub || pos == 0 {
 			pos++
 		}
-		ts[i] = &analysis.Token{Start: w.Start, End: w.End, Term: []byte(w.Term), Position: pos, Type: analysis.Ideographic}
+		term := text[w.Start:w.End:w.End]
+		if string(term) != w.Term {
+			k := len(buf)
+			buf = append(buf, w.Term...)
+			term = buf[k:len(buf):len(buf)]
+		}
+		toks[i] = analysis.Token{Start: w.Start, End: w.End, Term: term, Position: pos, Type: analysis.Ideographic}
+		ts[i] = &toks[i]
 	}
 	return ts
 }

@@ -262,8 +262,15 @@ func termsOf(ws []word) []string {
 	return out
 }
 
-// cut segments a run of Chinese characters with gse.
-func (c *chinese) cut(run string) []string { return c.seg.Cut(run, c.hmm) }
+// cut segments a run of Chinese characters with gse's dictionary: its
+// DAG cut (dagCut, the same words as gse's own, cheaper), or gse's
+// guessing of unknown words (HMM) when asked for.
+func (c *chinese) cut(run string) []string {
+	if c.hmm {
+		return c.seg.Cut(run, true)
+	}
+	return c.dagCut(run)
+}
 
 // maxWordRunes bounds the dictionary words looked for by the maximum
 // matching cuts and across word boundaries.
@@ -341,7 +348,9 @@ func (c *chinese) segment(text string, subs bool, cut func(string) []string) []w
 		}
 		origOff[len(simple)] = len(text)
 	}
-	var out []word
+	// About a word every four bytes of text (three bytes a Chinese
+	// character, words of one to three characters, plus sub-words).
+	out := make([]word, 0, len(simple)/4+1)
 	emit := func(start, end int, term string, sub bool) {
 		if origOff != nil {
 			start, end = origOff[start], origOff[end]
@@ -363,7 +372,7 @@ func (c *chinese) segment(text string, subs bool, cut func(string) []string) []w
 			}
 			run := simple[i:j]
 			ws := cut(run)
-			if strings.Join(ws, "") != run {
+			if !concatIs(ws, run) {
 				// Never lose text to the segmenter: fall back to characters.
 				ws = strings.Split(run, "")
 			}
@@ -399,6 +408,17 @@ func (c *chinese) segment(text string, subs bool, cut func(string) []string) []w
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
+// concatIs reports whether the words ws, put together, are s.
+func concatIs(ws []string, s string) bool {
+	for _, w := range ws {
+		if !strings.HasPrefix(s, w) {
+			return false
+		}
+		s = s[len(w):]
+	}
+	return s == ""
+}
+
 // crossWords calls fn with the byte range of every dictionary word of three
 // or more characters that ends inside the word run[start:end] and starts
 // before it: words the segmenter cut apart (云主机 in 天翼云 / 主机). They
@@ -408,13 +428,14 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 // out.
 func (c *chinese) crossWords(run string, start, end int, fn func(s, e int)) {
 	// Character offsets: up to maxWordRunes-1 characters before start.
-	var before []int
+	var beforeBuf, endsBuf [maxWordRunes]int
+	before := beforeBuf[:0]
 	for i := start; i > 0 && len(before) < maxWordRunes-1; {
 		_, n := utf8.DecodeLastRuneInString(run[:i])
 		i -= n
 		before = append(before, i)
 	}
-	var ends []int
+	ends := endsBuf[:0]
 	for i := start; i < end && len(ends) < maxWordRunes-1; {
 		_, n := utf8.DecodeRuneInString(run[i:])
 		i += n
@@ -442,7 +463,8 @@ func (c *chinese) subWords(w string, fn func(start, end int)) {
 	if n < 3 {
 		return
 	}
-	offs := make([]int, 0, n+1)
+	var offBuf [16]int
+	offs := offBuf[:0]
 	for i := range w {
 		offs = append(offs, i)
 	}
