@@ -85,3 +85,30 @@ func formatSize(n int64) string {
 	}
 	return fmt.Sprintf("%.0fMiB", float64(n)/(1<<20))
 }
+
+// buildGC is how often the collector runs while `dangan index` builds the
+// index, where the heap is mostly the parsed archive, alive until the end,
+// plus batches that die young: at Go's default (GOGC=100) the collector
+// marks the whole archive again every time the batches double the heap,
+// 15 % of the build's CPU time on the 10,000-customer demo. buildMemory
+// is the soft limit that keeps the build's peak well under the 1.5 GB the
+// build is allowed (docs/BENCHMARKS.md) however much the archive holds.
+const (
+	buildGC     = 400
+	buildMemory = 1 << 30
+)
+
+// gcForBuild sets the collector for a one-shot index build and returns
+// what restores the settings before: the walks through history that may
+// follow have peaks of their own. $GOGC and $GOMEMLIMIT, when set, win.
+func gcForBuild() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	gc := debug.SetGCPercent(buildGC)
+	limit := debug.SetMemoryLimit(buildMemory)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}
+}
