@@ -37,10 +37,12 @@ type app struct {
 	stderr       io.Writer
 	logger       *slog.Logger
 	// cpuProfile and memProfile are --cpuprofile and --memprofile;
-	// stopProfile ends them (bench.go).
+	// stopProfile ends them (bench.go); heapProfile writes the heap
+	// profile now, once (a no-op without --memprofile).
 	cpuProfile  string
 	memProfile  string
 	stopProfile func()
+	heapProfile func()
 }
 
 // Run is the whole command line; main only adds signals and the exit.

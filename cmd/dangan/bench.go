@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -169,21 +170,24 @@ func (a *app) addProfileFlag(root *cobra.Command) {
 				f.Close()
 			})
 		}
+		a.heapProfile = func() {}
 		if a.memProfile != "" {
 			// Created now so that a bad path fails before the work, not after.
 			f, err := os.Create(a.memProfile)
 			if err != nil {
 				return fmt.Errorf("--memprofile: %w", err)
 			}
-			stops = append(stops, func() {
-				// The heap as the command leaves it: what is still reachable
-				// after a collection, which is what a server keeps.
+			a.heapProfile = sync.OnceFunc(func() {
+				// What is still reachable after a collection. serve calls
+				// this as it stops, while it still holds what it served
+				// with; other commands when they end.
 				runtime.GC()
 				if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 					a.logger.Warn("write heap profile", "file", a.memProfile, "err", err)
 				}
 				f.Close()
 			})
+			stops = append(stops, a.heapProfile)
 		}
 		a.stopProfile = func() {
 			for _, stop := range stops {

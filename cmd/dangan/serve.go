@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -132,7 +133,7 @@ see docs/DEPLOY.md.`,
 				defer func() { stop(); wg.Wait() }()
 			}
 			a.logger.Info("archive loaded", "archive", name, "commit", s.Live().Snapshot().Commit, "records", s.Live().Snapshot().Len(), "took", time.Since(start).Round(time.Millisecond))
-			return site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
+			err = site.Serve(ctx, addr, s.Handler(), a.logger, func(l net.Addr) {
 				a.logger.Info("listening", "addr", l.String(), "since_start", time.Since(begun).Round(time.Millisecond))
 				// Leads and health, before the first visitor asks for them;
 				// once listening, so that the first search does not wait
@@ -140,6 +141,14 @@ see docs/DEPLOY.md.`,
 				go s.Warm(ctx)
 				fmt.Fprintf(a.stdout, "dangan is serving %s on http://%s/\n", name, l)
 			})
+			// --memprofile: the heap a serving process holds, written
+			// before the server is let go (at the command's end it would
+			// show only the libraries' tables).
+			if a.heapProfile != nil {
+				a.heapProfile()
+			}
+			runtime.KeepAlive(s)
+			return err
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
