@@ -70,7 +70,7 @@ func (c *compiler) compile(cs []clause, f Filter) query.Query {
 	case 1:
 		q = must[0]
 	default:
-		q = query.NewConjunctionQuery(must)
+		q = conjunction(must)
 	}
 	return excluding(q, mustNot...)
 }
@@ -354,7 +354,8 @@ func (c *compiler) reading(fields []proseField, terms []string, quoted bool) que
 	}
 	// Records where the terms stand together rank first: the phrase
 	// adds its score to theirs.
-	bq := query.NewBooleanQuery(each, nil, nil)
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.Must = conjunction(each)
 	bq.AddShould(phrase())
 	return bq
 }

@@ -1,0 +1,195 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dangan-archive/dangan/archive"
+	"github.com/dangan-archive/dangan/archive/demo"
+)
+
+// TestConjunctionEqualsBleve runs the benchmark's queries (and a few
+// more) with every conjunction prefiltered, whatever its size, and with
+// bleve's conjunctions instead, on an index of several segments with
+// deleted documents, for three filters: the same totals, the same hits in
+// the same order, the same scores to the last bit.
+func TestConjunctionEqualsBleve(t *testing.T) {
+	ctx := context.Background()
+	ix := segmentedDemo(t)
+	qs, err := BenchQueries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs = append(qs, "交换机 机房", "机房 交换机 光模块", "客户经理", "核心交换机故障", "机房 -巡检", "kind:visit 机房 温度", "nosuchword 机房",
+		"vendor:华为 交换机", "date:2026-01-01..2026-06-30 机房", "交换机交换机")
+	marketing := Filter{Hide: archive.DefaultSettings().Roles["marketing"].Hide}
+	tech := Filter{AllowRestricted: []string{"mz-renmin-hospital"}}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	compared, prefilteredN := 0, 0
+	for _, f := range []Filter{tech, marketing, {AllRestricted: true}} {
+		for _, qs := range qs {
+			clauses, err := parseQuery(qs)
+			if err != nil {
+				t.Fatalf("%q: %v", qs, err)
+			}
+			c := &compiler{text: ix.text, vis: visibility{hide: f.Hide}}
+			q := c.compile(clauses, f)
+			always := rewriteConjunctions(q, func(c conjunctionQuery) query.Query {
+				c.min = 0
+				return c
+			})
+			plain := rewriteConjunctions(q, func(c conjunctionQuery) query.Query { return c.ConjunctionQuery })
+			want, got := hitList(t, ix, plain), hitList(t, ix, always)
+			if got != want {
+				t.Errorf("%q %v:\n got %s\nwant %s", qs, f, got, want)
+			}
+			compared++
+			walkConjunctions(always, func(c conjunctionQuery) {
+				s, err := c.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := s.(*prefiltered); ok {
+					prefilteredN++
+				}
+				_ = s.Close()
+			})
+		}
+	}
+	t.Logf("%d searches compared, %d conjunctions prefiltered", compared, prefilteredN)
+	if prefilteredN < 100 {
+		t.Errorf("only %d conjunctions of %d queries were prefiltered: the test compares too little", prefilteredN, compared)
+	}
+}
+
+// hitList is a search's total and hits (ids and exact scores).
+func hitList(t *testing.T, ix *Index, q query.Query) string {
+	t.Helper()
+	res, err := ix.bi.Search(bleve.NewSearchRequestOptions(q, 60, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d:", res.Total)
+	for _, h := range res.Hits {
+		fmt.Fprintf(&b, " %s %x", h.ID, math.Float64bits(h.Score))
+	}
+	return b.String()
+}
+
+// rewriteConjunctions copies the query tree with each conjunctionQuery
+// replaced by f's answer.
+func rewriteConjunctions(q query.Query, f func(conjunctionQuery) query.Query) query.Query {
+	all := func(qs []query.Query) []query.Query {
+		out := make([]query.Query, len(qs))
+		for i, q := range qs {
+			out[i] = rewriteConjunctions(q, f)
+		}
+		return out
+	}
+	switch q := q.(type) {
+	case conjunctionQuery:
+		c := q
+		c.ConjunctionQuery = query.NewConjunctionQuery(all(q.Conjuncts))
+		return f(c)
+	case *query.ConjunctionQuery:
+		return query.NewConjunctionQuery(all(q.Conjuncts))
+	case *query.DisjunctionQuery:
+		return query.NewDisjunctionQuery(all(q.Disjuncts))
+	case *query.BooleanQuery:
+		b := *q
+		for _, p := range []*query.Query{&b.Must, &b.Should, &b.MustNot} {
+			if *p != nil {
+				*p = rewriteConjunctions(*p, f)
+			}
+		}
+		return &b
+	case *excludeQuery:
+		return &excludeQuery{q: rewriteConjunctions(q.q, f), not: all(q.not)}
+	}
+	return q
+}
+
+func walkConjunctions(q query.Query, f func(conjunctionQuery)) {
+	rewriteConjunctions(q, func(c conjunctionQuery) query.Query {
+		f(c)
+		return c
+	})
+}
+
+// segmentedDemo indexes a demo archive of 40 customers in one build and
+// several updates: segments of different sizes, some with deleted
+// documents, as a server's index has between merges.
+func segmentedDemo(t *testing.T) *Index {
+	t.Helper()
+	ctx := context.Background()
+	files, err := demo.Files(demo.Options{Customers: 40, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []archive.File
+	for p, d := range files {
+		all = append(all, archive.File{Path: p, Data: d})
+	}
+	slices.SortFunc(all, func(a, b archive.File) int { return strings.Compare(a.Path, b.Path) })
+	seq := func(fs []archive.File) func(func(archive.File, error) bool) {
+		return func(yield func(archive.File, error) bool) {
+			for _, f := range fs {
+				if !yield(f, nil) {
+					return
+				}
+			}
+		}
+	}
+	snap, err := archive.Load("half", seq(all[:len(all)/2]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Rebuild(ctx, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := len(all) / 2; i < len(all); i += 97 {
+		chunk := all[i:min(i+97, len(all))]
+		var paths []string
+		for _, f := range chunk {
+			paths = append(paths, f.Path)
+		}
+		snap = snap.With(fmt.Sprint("u", i), chunk, nil)
+		if err := ix.Update(ctx, snap, paths, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Records rewritten: their old versions are deleted documents.
+	var again []string
+	var changed []archive.File
+	for i := 0; i < len(all); i += 5 {
+		again = append(again, all[i].Path)
+		changed = append(changed, all[i])
+	}
+	snap = snap.With("again", changed, nil)
+	if err := ix.Update(ctx, snap, again, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
