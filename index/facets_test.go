@@ -69,17 +69,30 @@ func TestFacetsEqualBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	marketing := Filter{Hide: archive.DefaultSettings().Roles["marketing"].Hide}
-	for _, f := range []Filter{{AllRestricted: true}, {}, marketing} {
-		for _, q := range []string{"", "交换机", "机房 -光猫", "vendor:华为", "kind:visit", "S5735", "industry:教育", "nosuchword"} {
-			t.Run(fmt.Sprintf("%s/%v", q, f.Hide != nil), func(t *testing.T) {
-				got, err := ix.Search(ctx, Request{Query: q, Facets: true, Filter: f})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if want := bleveFacets(t, ix, q, f); !cmp.Equal(want, got.Facets) {
-					t.Errorf("facets differ from bleve's (-bleve +tables):\n%s", cmp.Diff(want, got.Facets))
-				}
-			})
+	// Both forms of table: bits (few values, as here) and runs of values.
+	for _, form := range []struct {
+		name    string
+		bitsMax int
+	}{{"bits", bitsMax}, {"runs", 0}} {
+		ix.facets = newFacetCache()
+		ix.facets.bitsMax = form.bitsMax
+		for _, f := range []Filter{{AllRestricted: true}, {}, marketing} {
+			for _, q := range []string{"", "交换机", "机房 -光猫", "vendor:华为", "kind:visit", "S5735", "industry:教育", "nosuchword"} {
+				t.Run(fmt.Sprintf("%s/%s/%v", form.name, q, f.Hide != nil), func(t *testing.T) {
+					got, err := ix.Search(ctx, Request{Query: q, Facets: true, Filter: f})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := bleveFacets(t, ix, q, f); !cmp.Equal(want, got.Facets) {
+						t.Errorf("facets differ from bleve's (-bleve +tables):\n%s", cmp.Diff(want, got.Facets))
+					}
+				})
+			}
+		}
+		for _, tb := range ix.facets.segs {
+			if (tb.bits != nil) != (form.name == "bits") {
+				t.Errorf("%s: a table is not of that form", form.name)
+			}
 		}
 	}
 }
