@@ -67,7 +67,7 @@ func (q conjunctionQuery) Searcher(ctx context.Context, r bindex.IndexReader, m 
 
 // prefiltered sends its scoring searcher to each record of matches.
 type prefiltered struct {
-	search.Searcher                // scores; the truth about what matches
+	search.Searcher                 // scores; the truth about what matches
 	matches         search.Searcher // the same matches, unscored
 	last            []byte          // the last record returned
 	id              []byte          // scratch: the record to go to
