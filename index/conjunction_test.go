@@ -96,10 +96,16 @@ func hitList(t *testing.T, ix *Index, q query.Query) string {
 // rewriteConjunctions copies the query tree with each conjunctionQuery
 // replaced by f's answer.
 func rewriteConjunctions(q query.Query, f func(conjunctionQuery) query.Query) query.Query {
+	return rewrite(q, f, nil)
+}
+
+// rewrite copies the query tree with each conjunctionQuery replaced by
+// conj's answer and each phraseQuery by phrase's (nil: kept).
+func rewrite(q query.Query, conj func(conjunctionQuery) query.Query, phrase func(*phraseQuery) query.Query) query.Query {
 	all := func(qs []query.Query) []query.Query {
 		out := make([]query.Query, len(qs))
 		for i, q := range qs {
-			out[i] = rewriteConjunctions(q, f)
+			out[i] = rewrite(q, conj, phrase)
 		}
 		return out
 	}
@@ -107,7 +113,15 @@ func rewriteConjunctions(q query.Query, f func(conjunctionQuery) query.Query) qu
 	case conjunctionQuery:
 		c := q
 		c.ConjunctionQuery = query.NewConjunctionQuery(all(q.Conjuncts))
-		return f(c)
+		if conj == nil {
+			return c
+		}
+		return conj(c)
+	case *phraseQuery:
+		if phrase == nil {
+			return q
+		}
+		return phrase(q)
 	case *query.ConjunctionQuery:
 		return query.NewConjunctionQuery(all(q.Conjuncts))
 	case *query.DisjunctionQuery:
@@ -116,12 +130,12 @@ func rewriteConjunctions(q query.Query, f func(conjunctionQuery) query.Query) qu
 		b := *q
 		for _, p := range []*query.Query{&b.Must, &b.Should, &b.MustNot} {
 			if *p != nil {
-				*p = rewriteConjunctions(*p, f)
+				*p = rewrite(*p, conj, phrase)
 			}
 		}
 		return &b
 	case *excludeQuery:
-		return &excludeQuery{q: rewriteConjunctions(q.q, f), not: all(q.not)}
+		return &excludeQuery{q: rewrite(q.q, conj, phrase), not: all(q.not)}
 	}
 	return q
 }

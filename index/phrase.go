@@ -27,6 +27,16 @@ func newPhraseQuery(terms []string, field string) *phraseQuery {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	if o.Score != "none" && !o.Explain && !bm25(ctx) && len(q.terms) > 0 {
+		return newPhraseReader(ctx, r, q.terms, q.field, o)
+	}
+	return q.conjunctionSearcher(ctx, r, o)
+}
+
+// conjunctionSearcher is the phrase as bleve's term searchers and
+// conjunction, checked by phraseSearcher: for unscored searches and
+// explanations, which phraseReader does not give.
+func (q *phraseQuery) conjunctionSearcher(ctx context.Context, r bindex.IndexReader, o search.SearcherOptions) (search.Searcher, error) {
 	o.IncludeTermVectors = true
 	var ts []search.Searcher
 	closeAll := func() {
