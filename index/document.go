@@ -326,7 +326,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		if name == "" {
 			name = r.Customer
 		}
-		b.doc.AddField(document.NewTextFieldCustom(fCustomerName, nil, []byte(name), optText|bindex.StoreField, text))
+		b.doc.AddField(newProse(text, fCustomerName, []byte(name), optText|bindex.StoreField))
 		b.addKeyword(fIndustry, prof.Industry, optFacet)
 		b.addKeyword(fDistrict, prof.District, optFacet)
 		b.addKeyword(fAccountManager, prof.AccountManager, optFacet)
@@ -479,7 +479,7 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		b.body(field, r.Body)
 	}
 	for _, f := range b.order {
-		b.doc.AddField(document.NewTextFieldCustom(f, nil, []byte(b.texts[f].String()), optText, text))
+		b.doc.AddField(newProse(text, f, []byte(b.texts[f].String()), optText))
 	}
 	b.doc.AddField(document.NewTextFieldCustom(sTitle, nil, []byte(hitTitle(r)), optStoreOnly, kwAnalyzer))
 	b.doc.AddField(document.NewTextFieldCustom(sSnip, nil, encodeLines(b.lines), optStoreOnly, kwAnalyzer))
