@@ -335,13 +335,7 @@ func (c *compiler) reading(fields []proseField, terms []string, quoted bool) que
 		}
 		return or(qs)
 	}
-	anyField := func(t string) query.Query {
-		var qs []query.Query
-		for _, f := range fields {
-			qs = append(qs, f.in(term(f.name, t)))
-		}
-		return or(qs)
-	}
+	anyField := func(t string) query.Query { return inFields(fields, t) }
 	switch {
 	case len(terms) == 1:
 		return anyField(terms[0])

@@ -100,12 +100,13 @@ func rewriteConjunctions(q query.Query, f func(conjunctionQuery) query.Query) qu
 }
 
 // rewrite copies the query tree with each conjunctionQuery replaced by
-// conj's answer and each phraseQuery by phrase's (nil: kept).
-func rewrite(q query.Query, conj func(conjunctionQuery) query.Query, phrase func(*phraseQuery) query.Query) query.Query {
+// conj's answer and each phraseQuery and fieldsTermQuery by leaf's (nil:
+// kept).
+func rewrite(q query.Query, conj func(conjunctionQuery) query.Query, leaf func(query.Query) query.Query) query.Query {
 	all := func(qs []query.Query) []query.Query {
 		out := make([]query.Query, len(qs))
 		for i, q := range qs {
-			out[i] = rewrite(q, conj, phrase)
+			out[i] = rewrite(q, conj, leaf)
 		}
 		return out
 	}
@@ -117,11 +118,11 @@ func rewrite(q query.Query, conj func(conjunctionQuery) query.Query, phrase func
 			return c
 		}
 		return conj(c)
-	case *phraseQuery:
-		if phrase == nil {
+	case *phraseQuery, *fieldsTermQuery:
+		if leaf == nil {
 			return q
 		}
-		return phrase(q)
+		return leaf(q)
 	case *query.ConjunctionQuery:
 		return query.NewConjunctionQuery(all(q.Conjuncts))
 	case *query.DisjunctionQuery:
@@ -130,12 +131,12 @@ func rewrite(q query.Query, conj func(conjunctionQuery) query.Query, phrase func
 		b := *q
 		for _, p := range []*query.Query{&b.Must, &b.Should, &b.MustNot} {
 			if *p != nil {
-				*p = rewrite(*p, conj, phrase)
+				*p = rewrite(*p, conj, leaf)
 			}
 		}
 		return &b
 	case *excludeQuery:
-		return &excludeQuery{q: rewrite(q.q, conj, phrase), not: all(q.not)}
+		return &excludeQuery{q: rewrite(q.q, conj, leaf), not: all(q.not)}
 	}
 	return q
 }

@@ -36,7 +36,12 @@ func TestPhraseReaderEqualsSearcher(t *testing.T) {
 	}
 	qs = append(qs, `"机房温度"`, `"例行巡检"`, `"交换机 交换机"`, `"温度机房"`, "核心交换机故障", `"nosuchword 机房"`)
 	marketing := Filter{Hide: archive.DefaultSettings().Roles["marketing"].Hide}
-	old := func(p *phraseQuery) query.Query { return viaConjunction{p} }
+	old := func(q query.Query) query.Query {
+		if p, ok := q.(*phraseQuery); ok {
+			return viaConjunction{p}
+		}
+		return q
+	}
 	phrases := map[string]*phraseQuery{}
 	found := 0
 	for _, f := range []Filter{{AllowRestricted: []string{"mz-renmin-hospital"}}, marketing, {AllRestricted: true}} {
@@ -47,9 +52,11 @@ func TestPhraseReaderEqualsSearcher(t *testing.T) {
 			}
 			c := &compiler{text: ix.text, vis: visibility{hide: f.Hide}}
 			q := c.compile(clauses, f)
-			rewrite(q, nil, func(p *phraseQuery) query.Query {
-				phrases[p.field+" "+fmt.Sprint(p.terms)] = p
-				return p
+			rewrite(q, nil, func(q query.Query) query.Query {
+				if p, ok := q.(*phraseQuery); ok {
+					phrases[p.field+" "+fmt.Sprint(p.terms)] = p
+				}
+				return q
 			})
 			want, got := hitList(t, ix, rewrite(q, nil, old)), hitList(t, ix, q)
 			if got != want {
