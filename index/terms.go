@@ -124,7 +124,7 @@ type fieldsTermSearcher struct {
 	tfds     []bindex.TermFieldDoc  // room for each reader's record
 	docs     []*bindex.TermFieldDoc // each reader's current record
 	cur      []uint64               // its number, or gone
-	matching []int                 // the readers on the record returned last
+	matching []int                  // the readers on the record returned last
 	id       [8]byte
 	started  bool
 }
