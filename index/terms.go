@@ -125,7 +125,6 @@ type fieldsTermSearcher struct {
 	docs     []*bindex.TermFieldDoc // each reader's current record
 	cur      []uint64               // its number, or gone
 	matching []int                  // the readers on the record returned last
-	id       [8]byte
 	started  bool
 }
 
