@@ -34,7 +34,7 @@ type conjunctionQuery struct {
 }
 
 func conjunction(qs []query.Query) query.Query {
-	return conjunctionQuery{ConjunctionQuery: query.NewConjunctionQuery(qs), min: 4096}
+	return conjunctionQuery{ConjunctionQuery: query.NewConjunctionQuery(qs), min: 16384}
 }
 
 func (q conjunctionQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
