@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -78,16 +79,31 @@ func TestConjunctionEqualsBleve(t *testing.T) {
 	}
 }
 
-// hitList is a search's total and hits (ids and exact scores).
+// hitList is a search's total and every hit (ids and exact scores), in
+// order of score and, among equal scores, of id. Every hit, and not the
+// collector's order of ties, because scorch merges segments in the
+// background: two searches may run on two numberings of the same
+// records, and ties come in the order of the numbering.
 func hitList(t *testing.T, ix *Index, q query.Query) string {
 	t.Helper()
-	res, err := ix.bi.Search(bleve.NewSearchRequestOptions(q, 60, 0, false))
+	const all = 2000
+	res, err := ix.bi.Search(bleve.NewSearchRequestOptions(q, all, 0, false))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.Total > all {
+		t.Fatalf("%d hits: the comparison needs them all (at most %d)", res.Total, all)
+	}
+	hits := res.Hits
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d:", res.Total)
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		fmt.Fprintf(&b, " %s %x", h.ID, math.Float64bits(h.Score))
 	}
 	return b.String()
