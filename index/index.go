@@ -50,7 +50,7 @@ type Options struct {
 	// ones exist for the comparison in docs/ANALYZERS.md.
 	Analyzer string
 	// BuildWorkers is how many goroutines Rebuild builds documents and
-	// writes batches from (default GOMAXPROCS); BatchSize is the
+	// writes batches from (default GOMAXPROCS+1); BatchSize is the
 	// documents per batch (default batchSize). Tests vary them: the index
 	// must not depend on either.
 	BuildWorkers, BatchSize int
@@ -327,7 +327,10 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapsho
 	total := len(recs)
 	workers := ix.opts.BuildWorkers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		// One more than the cores: a worker waits for its segment to be
+		// written and synced to disk before it goes on, and meanwhile the
+		// others keep the cores busy.
+		workers = runtime.GOMAXPROCS(0) + 1
 	}
 	size := ix.opts.BatchSize
 	if size <= 0 {
