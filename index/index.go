@@ -339,7 +339,7 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapsho
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		next     atomic.Int64 // the next record to take
+		next     atomic.Int64 // the next batch to take
 		done     atomic.Int64 // records in the index
 		reportMu sync.Mutex
 		wg       sync.WaitGroup
@@ -365,26 +365,23 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapsho
 	for range workers {
 		wg.Go(func() {
 			b := bi.NewBatch()
+			// A batch is a run of records in path order: a customer's
+			// records share a segment, and the documents come in path
+			// order but for the order the batches are written in.
 			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= total {
-					break
-				}
-				r := recs[i]
-				if err := b.IndexAdvanced(recordDoc(ix.text, r, snap.Customer(r.Customer))); err != nil {
-					cancel(fmt.Errorf("index %s: %w", r.Path, err))
+				from := (int(next.Add(1)) - 1) * size
+				if from >= total {
 					return
 				}
-				if b.Size() >= size {
-					if err := write(b); err != nil {
-						cancel(err)
+				for _, r := range recs[from:min(from+size, total)] {
+					if err := b.IndexAdvanced(recordDoc(ix.text, r, snap.Customer(r.Customer))); err != nil {
+						cancel(fmt.Errorf("index %s: %w", r.Path, err))
 						return
 					}
 				}
-			}
-			if ctx.Err() == nil && b.Size() > 0 {
 				if err := write(b); err != nil {
 					cancel(err)
+					return
 				}
 			}
 		})
