@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,7 +117,11 @@ func TestServingMergesKeepFewSegments(t *testing.T) {
 
 // TestLiveIndexMergesSaves checks that scorch takes the setting at open
 // and merges the segments of one-file saves on an index opened from disk.
-func TestLiveIndexMergesSaves(t *testing.T) {
+// liveFixture is an index of testdata/archive built, closed and opened
+// again as a server opens it; load makes a snapshot of files, which the
+// caller may change.
+func liveFixture(t *testing.T) (*Index, map[string][]byte, func(commit string) *archive.Snapshot) {
+	t.Helper()
 	files := map[string][]byte{}
 	root := filepath.Join("testdata", "archive")
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -132,13 +137,7 @@ func TestLiveIndexMergesSaves(t *testing.T) {
 	}
 	load := func(commit string) *archive.Snapshot {
 		snap, err := archive.Load(commit, func(yield func(archive.File, error) bool) {
-			for _, p := range slices.Sorted(func(yield func(string) bool) {
-				for p := range files {
-					if !yield(p) {
-						return
-					}
-				}
-			}) {
+			for _, p := range slices.Sorted(maps.Keys(files)) {
 				h := sha1.Sum(files[p])
 				if !yield(archive.File{Path: p, Version: hex.EncodeToString(h[:]), Data: files[p]}, nil) {
 					return
@@ -155,16 +154,20 @@ func TestLiveIndexMergesSaves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	if err := ix.Rebuild(ctx, load("c0"), nil); err != nil {
+	if err := ix.Rebuild(context.Background(), load("c0"), nil); err != nil {
 		t.Fatal(err)
 	}
 	ix.Close()
 	if ix, err = Open(dir); err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { ix.Close() })
+	return ix, files, load
+}
 
+func TestLiveIndexMergesSaves(t *testing.T) {
+	ctx := context.Background()
+	ix, files, load := liveFixture(t)
 	const visit = "customers/mz-lvyuan-coldchain/visits/2026-08-02-repair.md"
 	body := files[visit]
 	for i := range 12 {
@@ -196,5 +199,50 @@ func TestLiveIndexMergesSaves(t *testing.T) {
 	}
 	if res.Total != 1 {
 		t.Errorf("补记 after the saves: %d hits, want the one visit", res.Total)
+	}
+}
+
+func TestCompact(t *testing.T) {
+	// No merges after saves here: the segments they leave must still be
+	// there when the test looks (no segment is small enough to merge).
+	defer func(m map[string]any) { servingMerges = m }(servingMerges)
+	servingMerges = map[string]any{"MaxSegmentSize": 1}
+	ctx := context.Background()
+	ix, files, load := liveFixture(t)
+	const visit = "customers/mz-lvyuan-coldchain/visits/2026-08-02-repair.md"
+	body := files[visit]
+	for i := range 3 {
+		files[visit] = fmt.Appendf(slices.Clone(body), "\n第 %d 次补记。\n", i)
+		if err := ix.Update(ctx, load(fmt.Sprint("c", i+1)), []string{visit}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, deleted, err := ix.Segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 || deleted == 0 {
+		t.Fatalf("after three saves: %d segments, %d deleted records; the test needs several and some", n, deleted)
+	}
+	before, err := ix.Search(ctx, Request{Query: "设备", Facets: true, Filter: Filter{AllRestricted: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := ix.Compact(ctx)
+	if err != nil || !merged {
+		t.Fatalf("Compact = %v, %v", merged, err)
+	}
+	if n, deleted, _ = ix.Segments(); n != 1 || deleted != 0 {
+		t.Errorf("after Compact: %d segments, %d deleted records, want 1 and 0", n, deleted)
+	}
+	after, err := ix.Search(ctx, Request{Query: "设备", Facets: true, Filter: Filter{AllRestricted: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Total != after.Total || len(before.Hits) != len(after.Hits) {
+		t.Errorf("search before compaction: %d hits, after: %d", before.Total, after.Total)
+	}
+	if again, err := ix.Compact(ctx); again || err != nil {
+		t.Errorf("Compact of one segment = %v, %v; want nothing to do", again, err)
 	}
 }

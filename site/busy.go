@@ -41,8 +41,11 @@ func (b *busy) track(next http.Handler) http.Handler {
 }
 
 // idle says no request runs and none ended within busyQuiet of now.
-func (b *busy) idle(now time.Time) bool {
-	return b.inFlight.Load() == 0 && now.UnixNano()-b.lastEnd.Load() >= int64(busyQuiet)
+func (b *busy) idle(now time.Time) bool { return b.quietFor(now, busyQuiet) }
+
+// quietFor says no request runs and none ended within d of now.
+func (b *busy) quietFor(now time.Time, d time.Duration) bool {
+	return b.inFlight.Load() == 0 && now.UnixNano()-b.lastEnd.Load() >= int64(d)
 }
 
 // pause is a gitstore.Pause: it returns at once when the site is idle,

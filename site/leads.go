@@ -127,7 +127,10 @@ func (s *Server) RefreshLeads(ctx context.Context) error {
 //
 // It also starts the walks through history that would otherwise make a
 // request wait (the per-path history index, the leads' first-seen
-// dates): in the background, stepping aside while requests run.
+// dates): in the background, stepping aside while requests run. Then it
+// compacts the search index if saves left it in pieces, logs "start-up
+// work done", and keeps the index compact while the site is quiet, until
+// ctx ends.
 func (s *Server) Warm(ctx context.Context) {
 	start := time.Now()
 	if b, ok := s.Store.(interface {
@@ -141,13 +144,17 @@ func (s *Server) Warm(ctx context.Context) {
 	}
 	if err := s.RefreshLeads(ctx); err != nil {
 		s.Logger.Warn("derive leads", "err", err)
-		return
-	}
-	if _, _, err := s.healthNow(ctx); err != nil {
+	} else if _, _, err := s.healthNow(ctx); err != nil {
 		s.Logger.Warn("judge health", "err", err)
+	} else {
+		s.Logger.Info("leads and health derived", "commit", short(s.live.Snapshot().Commit), "took", time.Since(start).Round(time.Millisecond))
+	}
+	s.compactIndex(ctx)
+	if ctx.Err() != nil {
 		return
 	}
-	s.Logger.Info("leads and health derived", "commit", short(s.live.Snapshot().Commit), "took", time.Since(start).Round(time.Millisecond))
+	s.Logger.Info("start-up work done", "took", time.Since(start).Round(time.Millisecond))
+	go s.keepIndexCompact(ctx)
 }
 
 // viewLeads returns the leads the viewer may see, redacted for them: none
