@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"math"
 	"runtime/debug"
 	"testing"
@@ -69,15 +70,17 @@ func TestMemoryLimitPrecedence(t *testing.T) {
 }
 
 // gcForBuild sets the build's collector unless the environment chose one,
-// and puts back what was there.
+// fits it to a large archive, and puts back what was there.
 func TestGCForBuild(t *testing.T) {
 	for _, c := range []struct {
 		name, gogc, limit string
+		live              uint64
 		wantGC            int
 		wantLimit         int64
 	}{
-		{name: "default", wantGC: buildGC, wantLimit: buildMemory},
-		{name: "GOGC set", gogc: "50", wantGC: 77, wantLimit: 1 << 40},
+		{name: "default", live: 167 << 20, wantGC: buildGC, wantLimit: buildMemory},
+		{name: "large archive", live: 800 << 20, wantGC: buildGC, wantLimit: 2000 << 20},
+		{name: "GOGC set", gogc: "50", live: 800 << 20, wantGC: 77, wantLimit: 1 << 40},
 		{name: "GOMEMLIMIT set", limit: "2GiB", wantGC: 77, wantLimit: 1 << 40},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -86,15 +89,20 @@ func TestGCForBuild(t *testing.T) {
 			// Stand-ins for whatever the process had.
 			gc0, limit0 := debug.SetGCPercent(77), debug.SetMemoryLimit(1<<40)
 			defer func() { debug.SetGCPercent(gc0); debug.SetMemoryLimit(limit0) }()
-			restore := gcForBuild()
+			g := gcForBuild(slog.New(slog.DiscardHandler))
+			g.liveBytes = func() uint64 { return c.live }
+			g.fit()
 			if gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); gc != c.wantGC || limit != c.wantLimit {
 				t.Errorf("during the build: GOGC %d, limit %d; want %d, %d", gc, limit, c.wantGC, c.wantLimit)
 			}
 			debug.SetGCPercent(c.wantGC) // SetGCPercent(-1) above turned it off
-			restore()
+			g.restore()
 			if gc, limit := debug.SetGCPercent(77), debug.SetMemoryLimit(-1); gc != 77 || limit != 1<<40 {
 				t.Errorf("after: GOGC %d, limit %d; want 77, %d", gc, limit, int64(1<<40))
 			}
 		})
 	}
+	var none *buildGCSettings // what search passes
+	none.fit()
+	none.restore()
 }

@@ -16,8 +16,9 @@ import (
 )
 
 // syncIndex brings the index in the data folder to the archive's head,
-// rebuilding it when asked or when it cannot be updated.
-func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progress bool) (*index.Index, error) {
+// rebuilding it when asked or when it cannot be updated. gc, when not
+// nil, is fitted to the archive once it is parsed.
+func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progress bool, gc *buildGCSettings) (*index.Index, error) {
 	head, err := repo.Head()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", repo.Dir(), err)
@@ -56,6 +57,7 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 		ix.Close()
 		return nil, err
 	}
+	gc.fit()
 	switch {
 	case rebuild || ix.Commit() == "":
 		var p func(done, total int)
@@ -101,9 +103,9 @@ func (a *app) indexCommand() *cobra.Command {
 				return err
 			}
 			defer repo.Close()
-			restoreGC := gcForBuild()
-			ix, err := a.syncIndex(cmd.Context(), repo, rebuild, true)
-			restoreGC()
+			gc := gcForBuild(a.logger)
+			ix, err := a.syncIndex(cmd.Context(), repo, rebuild, true, gc)
+			gc.restore()
 			if err != nil {
 				return err
 			}
@@ -139,7 +141,7 @@ repository can read them anyway.`,
 				return err
 			}
 			defer repo.Close()
-			ix, err := a.syncIndex(cmd.Context(), repo, false, false)
+			ix, err := a.syncIndex(cmd.Context(), repo, false, false, nil)
 			if err != nil {
 				return err
 			}
