@@ -27,6 +27,32 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 	if err != nil {
 		return nil, err
 	}
+	// A rebuild the user asked for starts from git, not from the data
+	// folder's snapshot cache: it is how a doubtful index (or cache) is
+	// set right, and what the build figure of docs/BENCHMARKS.md measures.
+	// The archive is parsed while the index and its dictionaries open.
+	var fromGit func() (*archive.Snapshot, error)
+	if rebuild && head != "" {
+		type parsed struct {
+			snap *archive.Snapshot
+			err  error
+		}
+		ch := make(chan parsed, 1)
+		go func() {
+			snap, err := repo.Snapshot(head)
+			ch <- parsed{snap, err}
+		}()
+		var got *parsed
+		fromGit = func() (*archive.Snapshot, error) {
+			if got == nil {
+				p := <-ch
+				got = &p
+			}
+			return got.snap, got.err
+		}
+		// The caller closes the repository: not while it is being read.
+		defer fromGit()
+	}
 	ix, err := index.Open(filepath.Join(d, "index"))
 	if errors.Is(err, index.ErrLocked) {
 		return nil, fmt.Errorf("the index in %s is in use by another dangan (a running dangan serve?): stop it or use its site", d)
@@ -34,10 +60,6 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	// A rebuild the user asked for starts from git, not from the data
-	// folder's snapshot cache: it is how a doubtful index (or cache) is
-	// set right, and what the build figure of docs/BENCHMARKS.md measures.
-	fromGit := rebuild
 	if why := ix.Stale(); why != "" {
 		fmt.Fprintf(a.stderr, "rebuilding the index: %s\n", why)
 		rebuild = true
@@ -48,8 +70,8 @@ func (a *app) syncIndex(ctx context.Context, repo *gitstore.Repo, rebuild, progr
 		return ix, nil
 	}
 	var snap *archive.Snapshot
-	if fromGit && head != "" {
-		snap, err = repo.Snapshot(head)
+	if fromGit != nil {
+		snap, err = fromGit()
 	} else {
 		snap, err = a.headSnapshot(repo)
 	}
