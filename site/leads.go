@@ -149,6 +149,7 @@ func (s *Server) Warm(ctx context.Context) {
 	} else {
 		s.Logger.Info("leads and health derived", "commit", short(s.live.Snapshot().Commit), "took", time.Since(start).Round(time.Millisecond))
 	}
+	s.waitIndexed(ctx, 10*time.Minute)
 	s.compactIndex(ctx)
 	if ctx.Err() != nil {
 		return

@@ -20,6 +20,23 @@ const (
 	upkeepQuiet = 30 * time.Second
 )
 
+// waitIndexed waits until the search index has been synced once (a first
+// start builds it in the background), at most max: there is nothing to
+// compact before, and "start-up work done" would come before the index.
+func (s *Server) waitIndexed(ctx context.Context, max time.Duration) {
+	if s.Index == nil {
+		return
+	}
+	deadline := time.Now().Add(max)
+	for s.live.Indexed() == "" && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // compactIndex merges the search index into one segment when saves have
 // left it in several (index.Index.Compact says why that matters).
 func (s *Server) compactIndex(ctx context.Context) {
