@@ -109,11 +109,21 @@ func (s *phraseSearcher) together(d *search.DocumentMatch) bool {
 			}
 		}
 	}
+	return consecutive(s.pos)
+}
+
+func (s *phraseSearcher) Min() int { return 0 }
+
+func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.Searcher.DocumentMatchPoolSize() + 1 }
+
+// consecutive says whether pos[0] holds a position p such that every
+// pos[i] holds p+i: the phrase's words one after the other.
+func consecutive(pos [][]uint64) bool {
 next:
-	for _, p := range s.pos[0] {
-		for i := 1; i < len(s.pos); i++ {
+	for _, p := range pos[0] {
+		for i := 1; i < len(pos); i++ {
 			found := false
-			for _, q := range s.pos[i] {
+			for _, q := range pos[i] {
 				if q == p+uint64(i) {
 					found = true
 					break
@@ -127,7 +137,3 @@ next:
 	}
 	return false
 }
-
-func (s *phraseSearcher) Min() int { return 0 }
-
-func (s *phraseSearcher) DocumentMatchPoolSize() int { return s.Searcher.DocumentMatchPoolSize() + 1 }

@@ -264,23 +264,7 @@ func (s *phraseReader) together() bool {
 			}
 		}
 	}
-next:
-	for _, p := range s.pos[0] {
-		for i := 1; i < len(s.pos); i++ {
-			found := false
-			for _, q := range s.pos[i] {
-				if q == p+uint64(i) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				continue next
-			}
-		}
-		return true
-	}
-	return false
+	return consecutive(s.pos)
 }
 
 // score is the record's match: each term scored by its scorer (without
