@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -42,6 +43,7 @@ func (a *app) serveCommand() *cobra.Command {
 	var hookSecret string
 	var trustProxy bool
 	var memLimit string
+	var graphviz string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the archive as a web site (a built-in demo archive when there is none)",
@@ -108,7 +110,11 @@ see docs/DEPLOY.md.`,
 			if err := a.announceUsers(au, isDemo); err != nil {
 				return err
 			}
-			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{}), Logger: a.logger, CacheDir: filepath.Join(d, "cache"), SnapshotCache: snaps}
+			engine, err := diagramEngine(graphviz)
+			if err != nil {
+				return err
+			}
+			s := &site.Server{Store: repo, Index: ix, Diagrams: diagram.New(diagram.Config{Engine: engine, Logger: a.logger}), Logger: a.logger, CacheDir: filepath.Join(d, "cache"), SnapshotCache: snaps}
 			s.UseAuth(au)
 			var syncers remote.Group
 			for _, r := range members(repo) {
@@ -154,6 +160,7 @@ see docs/DEPLOY.md.`,
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	c.Flags().IntVar(&demoCustomers, "demo-customers", 200, "size of the demo archive generated when there is no archive")
 	c.Flags().BoolVar(&trustProxy, "trust-proxy", false, "behind a load balancer or reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For: believe them (secure cookies over its TLS, client addresses in the audit log)")
+	c.Flags().StringVar(&graphviz, "graphviz", "wasm", "what draws topologies: wasm (Graphviz built in, nothing to install) or dot (the dot and sfdp programs of the graphviz package, on $PATH: faster on big graphs, stopped at the deadline, and no memory kept per drawing; for a busy site)")
 	c.Flags().StringVar(&memLimit, "memory-limit", formatSize(defaultMemoryLimit), "soft limit of the server's memory (Go heap and runtime), such as 768MiB or 2GiB; off for none; default $GOMEMLIMIT when set. Near it the server collects garbage more often, trading some CPU for memory")
 	c.Flags().DurationVar(&fetchInterval, "fetch-interval", 30*time.Second, "how often a remote archive (--archive URL) is fetched")
 	c.Flags().StringVar(&hookSecret, "hook-secret", os.Getenv("DANGAN_HOOK_SECRET"), "shared secret of the git webhook POST /hooks/git (default $DANGAN_HOOK_SECRET; none: no webhook)")
@@ -283,4 +290,21 @@ func members(st store) []*gitstore.Repo {
 		return s.Repos()
 	}
 	return nil
+}
+
+// diagramEngine is the --graphviz choice. dot is checked at start, so that
+// a missing package is said once rather than on every customer page.
+func diagramEngine(name string) (diagram.Engine, error) {
+	switch name {
+	case "wasm", "":
+		return diagram.Graphviz{}, nil
+	case "dot":
+		for _, prog := range []string{"dot", "sfdp"} {
+			if _, err := exec.LookPath(prog); err != nil {
+				return nil, fmt.Errorf("--graphviz dot: %s is not installed (Debian: apt-get install graphviz): %w", prog, err)
+			}
+		}
+		return diagram.Command{}, nil
+	}
+	return nil, fmt.Errorf("--graphviz %q: say wasm or dot", name)
 }

@@ -60,8 +60,9 @@
 //     render (2000 renders of a tiny graph: heap 5 → 13 MB; Cogentco about
 //     0.25 MB a render). The content cache (256 drawings, 64 MB) means a
 //     drawing is made once per change of records, not per page view. A
-//     site that renders heavily should use Command (Debian's graphviz),
-//     which is faster on big graphs and killable at the deadline.
+//     site that renders heavily should use Command (Debian's graphviz,
+//     `dangan serve --graphviz dot`), which is faster on big graphs and
+//     killable at the deadline.
 //   - Compiling the module costs about 0.6 s at start-up, once per
 //     machine: wazero caches the compiled code in $TMPDIR/go-graphviz.
 //
