@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dangan-archive/dangan/archive"
-	"github.com/dangan-archive/dangan/archive/demo"
 )
 
 // TestFacetsEqualBleve checks the facet tables against bleve's own facet
@@ -19,55 +18,7 @@ import (
 // deleted documents, for queries and filters of every sort.
 func TestFacetsEqualBleve(t *testing.T) {
 	ctx := context.Background()
-	files, err := demo.Files(demo.Options{Customers: 40, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []archive.File
-	for p, d := range files {
-		all = append(all, archive.File{Path: p, Data: d})
-	}
-	slices.SortFunc(all, func(a, b archive.File) int { return strings.Compare(a.Path, b.Path) })
-	half := all[:len(all)/2]
-	seq := func(fs []archive.File) func(func(archive.File, error) bool) {
-		return func(yield func(archive.File, error) bool) {
-			for _, f := range fs {
-				if !yield(f, nil) {
-					return
-				}
-			}
-		}
-	}
-	snap, err := archive.Load("half", seq(half))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Rebuild(ctx, snap, nil); err != nil {
-		t.Fatal(err)
-	}
-	// The other half in small updates (new segments), then a customer's
-	// profile rewritten (deleted documents in older segments).
-	for i := len(all) / 2; i < len(all); i += 97 {
-		chunk := all[i:min(i+97, len(all))]
-		var paths []string
-		for _, f := range chunk {
-			paths = append(paths, f.Path)
-		}
-		snap = snap.With(fmt.Sprint("u", i), chunk, nil)
-		if err := ix.Update(ctx, snap, paths, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	prof := all[0]
-	snap = snap.With("last", []archive.File{prof}, nil)
-	if err := ix.Update(ctx, snap, []string{prof.Path}, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix := segmentedDemo(t)
 	marketing := Filter{Hide: archive.DefaultSettings().Roles["marketing"].Hide}
 	// Both forms of table: bits (few values, as here) and runs of values.
 	for _, form := range []struct {

@@ -185,12 +185,20 @@ func (ix *Index) openExisting(path string) (bi bleve.Index, reason string, err e
 // never a rewrite of the big one for a save.
 var servingMerges = map[string]any{"MaxSegmentsPerTier": 1}
 
+// noMerges is a merge plan under which no segment is small enough to be
+// merged.
+var noMerges = map[string]any{"MaxSegmentSize": 1}
+
 // servingConfig is bleve's runtime configuration for the live index. It
 // is given at every open, so it also applies to indexes built before it.
-func (ix *Index) servingConfig() map[string]any {
+func (ix *Index) servingConfig() map[string]any { return ix.scorchConfig(servingMerges) }
+
+// scorchConfig is bleve's runtime configuration with the merge plan
+// merges (a map of scorch's mergeplan.MergePlanOptions fields).
+func (ix *Index) scorchConfig(merges map[string]any) map[string]any {
 	return map[string]any{
 		"bolt_timeout":           ix.opts.LockTimeout.String(),
-		"scorchMergePlanOptions": servingMerges,
+		"scorchMergePlanOptions": merges,
 	}
 }
 
@@ -308,13 +316,7 @@ func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress f
 // are rewritten again and again as the build goes on (a third of the
 // build's CPU time at 10,000 customers), while forceMerge at the end
 // writes every document once.
-func (ix *Index) buildConfig() map[string]any {
-	return map[string]any{
-		"bolt_timeout": ix.opts.LockTimeout.String(),
-		// No segment is small enough to be merged.
-		"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": 1},
-	}
-}
+func (ix *Index) buildConfig() map[string]any { return ix.scorchConfig(noMerges) }
 
 // fill indexes the records of snap into bi from several workers, each
 // building documents and writing them in batches of its own: bleve

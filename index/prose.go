@@ -8,7 +8,7 @@ import (
 
 // zhField is a prose field analyzed by the Chinese segmenter straight
 // into term frequencies: what bleve's TextField makes of zhAnalyzer's
-// tokens (TestProseFieldEqualsTextField), without a token per word and
+// tokens (TestZhFieldEqualsTextField), without a token per word and
 // with the locations of a term in one piece. Term frequencies were a
 // fifth of the memory an index build allocates, and the collector's work
 // with it. Stored and read back, it is an ordinary text field.
