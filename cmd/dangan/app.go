@@ -32,10 +32,13 @@ type app struct {
 	moreArchives []string
 	archiveGiven bool
 	dataDir      string
-	stdin        io.Reader
-	stdout       io.Writer
-	stderr       io.Writer
-	logger       *slog.Logger
+	// demo says the archive is the demo that serve generates in the data
+	// folder, used because no archive was given (demoByDefault).
+	demo   bool
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	logger *slog.Logger
 	// cpuProfile and memProfile are --cpuprofile and --memprofile;
 	// stopProfile ends them (bench.go); heapProfile writes the heap
 	// profile now, once (a no-op without --memprofile).
@@ -80,7 +83,8 @@ as markdown files with YAML front matter in a git repository, checks it,
 indexes it for search and serves it as a web site.
 
 The archive is found from --archive, else $DANGAN_ARCHIVE, else the
-current directory. dangan keeps its own state (index, users, audit log) in
+current directory; when that is not an archive but dangan serve made its
+demo there (.dangan/demo-archive), the demo. dangan keeps its own state (index, users, audit log) in
 --data, by default the .dangan folder of the archive, which the archive's
 .gitignore excludes: it is never committed.`,
 		SilenceUsage:  true,
@@ -94,7 +98,37 @@ current directory. dangan keeps its own state (index, users, audit log) in
 	root.AddCommand(a.healthCommand())
 	root.AddCommand(a.benchCommand())
 	a.addProfileFlag(root)
+	profile := root.PersistentPreRunE
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		a.demoByDefault()
+		return profile(cmd, args)
+	}
 	return root
+}
+
+// demoByDefault points every command at the demo archive that dangan
+// serve generated in the data folder, when no archive is given and the
+// current folder is not one: after the README's first command, the
+// others (search, user, index) work on the same archive and data folder
+// as the site, rather than on the folder they are run from.
+func (a *app) demoByDefault() {
+	if a.archiveDir != "" || looksLikeArchive(".") {
+		return
+	}
+	base, dir := a.demoPaths()
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+		return
+	}
+	a.archiveDir, a.dataDir, a.demo = dir, base, true
+}
+
+// demoPaths are the data folder of the demo and the demo archive in it.
+func (a *app) demoPaths() (base, dir string) {
+	base = a.dataDir
+	if base == "" {
+		base = ".dangan"
+	}
+	return base, filepath.Join(base, "demo-archive")
 }
 
 // archivePath is the archive folder the flags name.

@@ -76,7 +76,7 @@ see docs/DEPLOY.md.`,
 			if err != nil {
 				return err
 			}
-			isDemo := a.archiveDir == "" && !looksLikeArchive(".")
+			isDemo := a.demo || a.archiveDir == "" && !looksLikeArchive(".")
 			if isDemo {
 				if err := a.prepareDemo(ctx, demoCustomers); err != nil {
 					return err
@@ -182,12 +182,8 @@ func looksLikeArchive(dir string) bool {
 // prepareDemo points the app at the demo archive inside the data folder,
 // generating it on first start.
 func (a *app) prepareDemo(ctx context.Context, customers int) error {
-	base := a.dataDir
-	if base == "" {
-		base = ".dangan"
-	}
-	dir := filepath.Join(base, "demo-archive")
-	a.archiveDir, a.dataDir = dir, base
+	base, dir := a.demoPaths()
+	a.archiveDir, a.dataDir, a.demo = dir, base, true
 	if _, err := gitstore.Open(dir); err == nil {
 		return nil
 	}
