@@ -3,7 +3,6 @@ package index
 import (
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -229,17 +228,7 @@ func (c *compiler) clause(cl clause, mark bool) query.Query {
 		if c.vis.hidden(field) {
 			return query.NewMatchNoneQuery()
 		}
-		var start, end time.Time
-		if !cl.From.IsZero() {
-			start = cl.From.Time()
-		}
-		if !cl.To.IsZero() {
-			end = cl.To.Time()
-		}
-		t := true
-		q := query.NewDateRangeInclusiveQuery(start, end, &t, &t)
-		q.SetField(field)
-		return q
+		return dateRange(field, cl.From, cl.To)
 	}
 	return nil
 }

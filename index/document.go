@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -203,18 +202,18 @@ type builder struct {
 const (
 	optIndex = bindex.IndexField
 	// Prose keeps term positions: phrase queries ("光衰偏高") need them.
-	optText        = bindex.IndexField | bindex.IncludeTermVectors
-	optFacet       = bindex.IndexField | bindex.DocValues
-	optStoreIndex  = bindex.IndexField | bindex.StoreField
-	optStoreFacet  = bindex.IndexField | bindex.StoreField | bindex.DocValues
-	optStoreOnly   = bindex.StoreField
-	dateLayoutBlve = time.RFC3339
+	optText       = bindex.IndexField | bindex.IncludeTermVectors
+	optFacet      = bindex.IndexField | bindex.DocValues
+	optStoreIndex = bindex.IndexField | bindex.StoreField
+	optStoreFacet = bindex.IndexField | bindex.StoreField | bindex.DocValues
+	optStoreOnly  = bindex.StoreField
 )
 
 var (
 	kwAnalyzer         analysis.Analyzer = keywordAnalyzer{}
 	identSplitAnalyzer analysis.Analyzer = identAnalyzer{split: true}
 	identWholeAnalyzer analysis.Analyzer = identAnalyzer{split: false}
+	dateTermsAnalyzer  analysis.Analyzer = dateAnalyzer{}
 )
 
 func (b *builder) addText(field, v string) {
@@ -255,10 +254,7 @@ func (b *builder) addDate(field string, d archive.Date) {
 	if d.IsZero() {
 		return
 	}
-	f, err := document.NewDateTimeFieldWithIndexingOptions(field, nil, d.Time(), dateLayoutBlve, optIndex)
-	if err == nil {
-		b.doc.AddField(f)
-	}
+	b.doc.AddField(document.NewTextFieldCustom(field, nil, []byte(d.String()), optIndex, dateTermsAnalyzer))
 }
 
 func (b *builder) line(ps ...part) {

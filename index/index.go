@@ -26,7 +26,7 @@ import (
 
 // SchemaVersion changes whenever documents are built differently; an index
 // of another version is rebuilt.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Keys of what the index records about itself, stored in bleve's internal
 // store, written in the same batch as the documents they describe.
