@@ -179,6 +179,13 @@ func walkConjunctions(q query.Query, f func(conjunctionQuery)) {
 // documents, as a server's index has between merges.
 func segmentedDemo(t *testing.T) *Index {
 	t.Helper()
+	ix, _ := segmentedDemoSnap(t)
+	return ix
+}
+
+// segmentedDemoSnap is segmentedDemo and the snapshot the index is at.
+func segmentedDemoSnap(t *testing.T) (*Index, *archive.Snapshot) {
+	t.Helper()
 	ctx := context.Background()
 	files, err := demo.Files(demo.Options{Customers: 40, Seed: 3})
 	if err != nil {
@@ -232,5 +239,5 @@ func segmentedDemo(t *testing.T) *Index {
 	if err := ix.Update(ctx, snap, again, nil); err != nil {
 		t.Fatal(err)
 	}
-	return ix
+	return ix, snap
 }

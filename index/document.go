@@ -203,9 +203,9 @@ const (
 	optIndex = bindex.IndexField
 	// Prose keeps term positions: phrase queries ("光衰偏高") need them.
 	optText       = bindex.IndexField | bindex.IncludeTermVectors
-	optFacet      = bindex.IndexField | bindex.DocValues
+	optFacet      = bindex.IndexField
 	optStoreIndex = bindex.IndexField | bindex.StoreField
-	optStoreFacet = bindex.IndexField | bindex.StoreField | bindex.DocValues
+	optStoreFacet = bindex.IndexField | bindex.StoreField
 	optStoreOnly  = bindex.StoreField
 )
 
@@ -329,9 +329,12 @@ func recordDoc(text textAnalyzer, r *archive.Record, folder *archive.Folder) *do
 		for _, t := range prof.Technicians {
 			addTech(t)
 		}
-		b.doc.AddField(document.NewBooleanFieldWithIndexingOptions(fRestricted, nil, restricted, optIndex))
-	} else {
-		b.doc.AddField(document.NewBooleanFieldWithIndexingOptions(fRestricted, nil, false, optIndex))
+		// Only restricted records carry the field: searches exclude the
+		// ones that have it, and 90,000 terms "F" were a field more per
+		// document to build for nothing.
+		if restricted {
+			b.doc.AddField(document.NewBooleanFieldWithIndexingOptions(fRestricted, nil, true, optIndex))
+		}
 	}
 
 	prefix := kindPrefix[r.Kind]

@@ -24,7 +24,8 @@ import (
 // search's time (the profile in docs/BENCHMARKS.md). Here each segment of
 // the index (immutable once written) gets, on first use, a table from its
 // document numbers to the facet values of each document, read once from
-// the segment's term dictionaries. A search wraps its query's searcher so
+// the segment's term dictionaries (so the index keeps no doc values: they
+// were 3 MB of 75 at 10,000 customers, for nothing else). A search wraps its query's searcher so
 // that each match the collector sees is counted from the table as it
 // passes: one pass over the matches, a few array reads per match. The
 // counts are exact, and since the visibility filter is part of the query,
