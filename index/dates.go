@@ -34,17 +34,30 @@ func dateTerms(d archive.Date) []string {
 	}
 }
 
-// dateAnalyzer reads a date field's value, YYYY-MM-DD, as its terms.
+// dateAnalyzer reads a date field's value, YYYY-MM-DD as Date.String
+// writes it, as its terms.
 type dateAnalyzer struct{}
 
 func (dateAnalyzer) Analyze(text []byte) analysis.TokenStream {
-	d, err := archive.ParseDate(string(text))
-	if err != nil {
+	if len(text) != len("2006-01-02") || text[4] != '-' || text[7] != '-' || text[0] == '0' && string(text[:4]) == "0000" {
 		return nil
 	}
-	var ts analysis.TokenStream
-	for i, t := range dateTerms(d) {
-		ts = append(ts, &analysis.Token{Start: 0, End: len(text), Term: []byte(t), Position: i + 1, Type: analysis.Numeric})
+	for i, c := range text {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return nil
+		}
+	}
+	y, m, d := text[0:4], text[5:7], text[8:10]
+	terms := [3][]byte{
+		append(append(make([]byte, 0, 5), 'y'), y...),
+		append(append(append(make([]byte, 0, 7), 'm'), y...), m...),
+		append(append(append(append(make([]byte, 0, 9), 'd'), y...), m...), d...),
+	}
+	ts := make(analysis.TokenStream, 3)
+	toks := make([]analysis.Token, 3)
+	for i := range terms {
+		toks[i] = analysis.Token{Start: 0, End: len(text), Term: terms[i], Position: i + 1, Type: analysis.Numeric}
+		ts[i] = &toks[i]
 	}
 	return ts
 }

@@ -212,3 +212,22 @@ func firstDiff(got, want []string) string {
 	}
 	return "none"
 }
+
+// TestDateAnalyzer checks that a date's value is indexed as dateTerms says,
+// and that what is not a date written YYYY-MM-DD gives no term.
+func TestDateAnalyzer(t *testing.T) {
+	for _, s := range []string{"2026-03-15", "0001-01-01", "9999-12-31", "2024-02-29"} {
+		var got []string
+		for _, tok := range (dateAnalyzer{}).Analyze([]byte(s)) {
+			got = append(got, string(tok.Term))
+		}
+		if want := dateTerms(date(t, s)); !slices.Equal(got, want) {
+			t.Errorf("%s: terms %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "2026-3-15", "2026/03/15", "20260315xx", "0000-01-01", "２０２６-03-15", "2026-03-1a"} {
+		if ts := (dateAnalyzer{}).Analyze([]byte(s)); ts != nil {
+			t.Errorf("%q gave terms %v", s, ts)
+		}
+	}
+}
