@@ -50,8 +50,6 @@ const (
 	// blockStart lists the characters that may not start a plain scalar
 	// (or that make it something else), for the fast path to decline.
 	blockStart = "-?:,[]{}#&*!|>'\"%@`"
-	// flowStop lists what ends a plain scalar inside a flow collection.
-	flowStop = ",?[]{}"
 )
 
 // scanPlainText checks that src has none of the characters that would
@@ -59,42 +57,85 @@ const (
 // carriage returns, control and non-printable characters, a byte order
 // mark, Unicode line breaks), nor document markers or directives. It also
 // returns an upper bound of the number of nodes, to allocate them at once:
-// two per key colon, one per comma, item dash and bracket, two for a
-// one-item flow collection.
+// two per key colon, one per item dash, bracket and comma of a flow
+// sequence, two for a one-item flow sequence.
 func scanPlainText(src string) (nodes int, ok bool) {
-	nodes = 1
-	lineStart := true
-	for i := 0; i < len(src); {
+	nodes = 2
+	var inMap uint64 // a bit per open flow collection: is it a mapping
+	depth := 0
+	for i := 0; i < len(src); i++ {
 		c := src[i]
-		if lineStart && (strings.HasPrefix(src[i:], "---") || strings.HasPrefix(src[i:], "...")) {
-			return 0, false
-		}
-		lineStart = c == '\n'
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\n':
-			case c < 0x20 || c == 0x7f || c == '#':
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(src[i:])
+			if !printableRune(r, size) {
 				return 0, false
-			case c == ':' || c == '-':
-				if i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\n' {
-					nodes += 2
-				}
-			case c == ',':
-				nodes++
-			case c == '[' || c == '{':
-				nodes += 2
 			}
-			i++
+			i += size - 1
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(src[i:])
-		if !printableRune(r, size) {
+		switch asciiClass[c] {
+		case asciiPlain:
+		case asciiBad:
 			return 0, false
+		case asciiNewline:
+			if rest := src[i+1:]; strings.HasPrefix(rest, "---") || strings.HasPrefix(rest, "...") {
+				return 0, false
+			}
+		case asciiIndicator:
+			if i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\n' {
+				nodes += 2
+			}
+		case asciiOpen:
+			if depth++; depth > maxDepth {
+				return 0, false
+			}
+			inMap <<= 1
+			if c == '{' {
+				inMap |= 1
+			}
+			nodes += 2
+		case asciiClose:
+			if depth > 0 {
+				depth--
+				inMap >>= 1
+			}
+		case asciiComma:
+			if inMap&1 == 0 {
+				nodes++
+			}
 		}
-		i += size
+	}
+	if strings.HasPrefix(src, "---") || strings.HasPrefix(src, "...") {
+		return 0, false
 	}
 	return nodes, true
 }
+
+// Classes of ASCII bytes for scanPlainText.
+const (
+	asciiPlain = iota
+	asciiBad   // control characters, DEL and #: left to yaml.v3
+	asciiNewline
+	asciiIndicator // ':' and '-': a key or an item when before a space
+	asciiOpen
+	asciiClose
+	asciiComma
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		if c < 0x20 || c == 0x7f {
+			t[c] = asciiBad
+		}
+	}
+	t['#'] = asciiBad
+	t['\n'] = asciiNewline
+	t[':'], t['-'] = asciiIndicator, asciiIndicator
+	t['['], t['{'] = asciiOpen, asciiOpen
+	t[']'], t['}'] = asciiClose, asciiClose
+	t[','] = asciiComma
+	return t
+}()
 
 // printableRune reports whether libyaml accepts r as ordinary text (not a
 // line break, a byte order mark or a non-printable character).
@@ -426,7 +467,7 @@ func (p *fmParser) blockKey(s string, off, colon int) (*yaml.Node, bool) {
 		return p.quoted(v, yaml.SingleQuotedStyle, line, col), true
 	}
 	key := s[off:colon]
-	if !plainStart(key) || key[len(key)-1] == ' ' || strings.ContainsAny(key, flowStop+":'\"") {
+	if !plainStart(key) || key[len(key)-1] == ' ' || hasKeyIndicator(key) {
 		return nil, false
 	}
 	return p.plain(key, line, col), true
@@ -442,8 +483,27 @@ func plainStart(v string) bool {
 	if v[0] == '-' {
 		return len(v) > 1 && isAlnum(v[1])
 	}
-	return strings.IndexByte(blockStart, v[0]) < 0
+	return !notPlainStart[v[0]]
 }
+
+// hasKeyIndicator reports a flow indicator, colon or quote in a plain
+// key, which the fast path leaves to yaml.v3.
+func hasKeyIndicator(key string) bool {
+	for i := 0; i < len(key); i++ {
+		switch key[i] {
+		case ',', '?', '[', ']', '{', '}', ':', '\'', '"':
+			return true
+		}
+	}
+	return false
+}
+
+var notPlainStart = func() (t [256]bool) {
+	for i := 0; i < len(blockStart); i++ {
+		t[blockStart[i]] = true
+	}
+	return t
+}()
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
@@ -561,6 +621,18 @@ func (p *fmParser) flowCollection(s string, off, line int) (n *yaml.Node, end in
 	}
 }
 
+// endsFlowPlain reports whether s[k] ends a plain scalar in a flow
+// collection: a flow indicator, or a colon before a space.
+func endsFlowPlain(s string, k int) bool {
+	switch s[k] {
+	case ',', '?', '[', ']', '{', '}':
+		return true
+	case ':':
+		return k+1 == len(s) || s[k+1] == ' '
+	}
+	return false
+}
+
 func skipSpaces(s string, k int) int {
 	return k + indentOf(s[k:])
 }
@@ -610,7 +682,7 @@ func (p *fmParser) flowScalar(s string, k, line int) (n *yaml.Node, end int, ok 
 		return p.quoted(v, yaml.SingleQuotedStyle, line, col), end, true
 	}
 	stop := k
-	for stop < len(s) && strings.IndexByte(flowStop, s[stop]) < 0 && !(s[stop] == ':' && (stop+1 == len(s) || s[stop+1] == ' ')) {
+	for stop < len(s) && !endsFlowPlain(s, stop) {
 		stop++
 	}
 	v := strings.TrimRight(s[k:stop], " ")

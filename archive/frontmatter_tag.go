@@ -8,8 +8,10 @@ import "time"
 // used for every value: on digits, dates and addresses it tries several
 // parsers whose errors allocate.
 func plainTag(v string) string {
-	if tag, ok := resolveWords[v]; ok {
-		return tag
+	if len(v) <= len("+.inf") {
+		if tag, ok := resolveWords[v]; ok {
+			return tag
+		}
 	}
 	if c := v[0]; c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.' {
 		return numberishTag(v)
@@ -36,7 +38,7 @@ func numberishTag(v string) string {
 	case isDecimal(v):
 		return "!!int"
 	case isDateShape(v):
-		if _, err := time.Parse("2006-1-2", v); err == nil {
+		if validDate(v) {
 			return "!!timestamp"
 		}
 		return ""
@@ -53,6 +55,19 @@ func numberishTag(v string) string {
 		}
 	}
 	return ""
+}
+
+// validDate reports whether time.Parse accepts the YYYY-MM-DD v, as
+// yaml.v3 does for a timestamp, without its cost: a month of the year and
+// a day of that month.
+func validDate(v string) bool {
+	year := int(v[0]-'0')*1000 + int(v[1]-'0')*100 + int(v[2]-'0')*10 + int(v[3]-'0')
+	month := int(v[5]-'0')*10 + int(v[6]-'0')
+	day := int(v[8]-'0')*10 + int(v[9]-'0')
+	if month < 1 || month > 12 || day < 1 {
+		return false
+	}
+	return day <= time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // isDecimal: digits without a leading zero (which yaml.v3 reads as octal),
