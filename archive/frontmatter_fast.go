@@ -57,8 +57,9 @@ const (
 // carriage returns, control and non-printable characters, a byte order
 // mark, Unicode line breaks), nor document markers or directives. It also
 // returns an upper bound of the number of nodes, to allocate them at once:
-// two per key colon, one per item dash, bracket and comma of a flow
-// sequence, two for a one-item flow sequence.
+// the document and its mapping, a key and a value per colon, an item per
+// dash, and per opening bracket and comma of a flow sequence (a nested
+// collection is the value or item that its parent counts).
 func scanPlainText(src string) (nodes int, ok bool) {
 	nodes = 2
 	var inMap uint64 // a bit per open flow collection: is it a mapping
@@ -83,7 +84,10 @@ func scanPlainText(src string) (nodes int, ok bool) {
 			}
 		case asciiIndicator:
 			if i+1 == len(src) || src[i+1] == ' ' || src[i+1] == '\n' {
-				nodes += 2
+				nodes++
+				if c == ':' {
+					nodes++
+				}
 			}
 		case asciiOpen:
 			if depth++; depth > maxDepth {
@@ -92,8 +96,9 @@ func scanPlainText(src string) (nodes int, ok bool) {
 			inMap <<= 1
 			if c == '{' {
 				inMap |= 1
+			} else {
+				nodes++
 			}
-			nodes += 2
 		case asciiClose:
 			if depth > 0 {
 				depth--

@@ -321,6 +321,16 @@ func BenchmarkFrontMatter(b *testing.B) {
 	})
 }
 
+// TestFastFrontMatterEstimate checks that the fast path allocates the
+// nodes of demo front matters at once: its estimate bounds their number.
+func TestFastFrontMatterEstimate(t *testing.T) {
+	for name, front := range demoFronts(t, 30, 1) {
+		if estimate, made := archive.FastFrontMatterNodes(front); made > estimate {
+			t.Errorf("%s: %d nodes, estimated %d:\n%s", name, made, estimate, front)
+		}
+	}
+}
+
 // TestPlainTag checks the fast path's tags of plain scalars against
 // yaml.v3's resolution, where the fast path decides.
 func TestPlainTag(t *testing.T) {
