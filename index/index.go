@@ -293,77 +293,144 @@ func (ix *Index) Rebuild(ctx context.Context, snap *archive.Snapshot, progress f
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	start := time.Now()
-	if err := ix.fill(ctx, bi, snap, progress); err != nil {
+	if err := ix.build(ctx, bi, path, snap, progress); err != nil {
 		_ = bi.Close()
 		return err
 	}
-	filled := time.Now()
-	if err := forceMerge(ctx, bi, path); err != nil {
-		_ = bi.Close()
-		return err
-	}
-	ix.Logger.Debug("search index written", "records", snap.Len(), "segments", time.Since(start).Round(time.Millisecond),
-		"merge", time.Since(filled).Round(time.Millisecond))
 	if err := bi.Close(); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
 	return ix.swap(path)
 }
 
+// build fills bi with the records of snap and merges its segments.
+//
+// Merging is single-threaded in bleve, and a merge of the whole index at
+// the end left a core idle for a fifth of a 10,000-customer build. A
+// large archive is therefore built in two parts: the segments of the
+// first part are merged into one while the records of the rest (about a
+// seventh, what keeps both cores busy meanwhile) are indexed, and then
+// the rest's segments are merged into a second segment. A search looks
+// its terms up in both; a server compacts them into one when it has
+// nothing else to do (Compact).
+func (ix *Index) build(ctx context.Context, bi bleve.Index, path string, snap *archive.Snapshot, progress func(done, total int)) error {
+	recs := slices.Collect(snap.Records())
+	total := len(recs)
+	size := ix.opts.BatchSize
+	if size <= 0 {
+		size = batchSize
+	}
+	head := total
+	if total >= splitBatches*size {
+		head = total - total/tailShare
+	}
+	start := time.Now()
+	rep := newReporter(progress, total)
+	if err := ix.fill(ctx, bi, snap, recs[:head], size, 0, rep); err != nil {
+		return err
+	}
+	filled := time.Now()
+	var tailMerge time.Duration
+	if head < total {
+		merged := make(chan error, 1)
+		go func() { merged <- mergeSegments(ctx, bi, 0) }()
+		// One worker: the merge has the other core.
+		err := ix.fill(ctx, bi, snap, recs[head:], size, 1, rep)
+		if merr := <-merged; err == nil {
+			err = merr
+		}
+		if err != nil {
+			return err
+		}
+		t := time.Now()
+		// Only segments of fewer records than the tail merge now, not
+		// the one the head was merged into.
+		if err := mergeSegments(ctx, bi, 2*(total-head)+2); err != nil {
+			return err
+		}
+		tailMerge = time.Since(t)
+	} else if err := mergeSegments(ctx, bi, 0); err != nil {
+		return err
+	}
+	b := bi.NewBatch()
+	b.SetInternal(keyCommit, []byte(snap.Commit))
+	if err := bi.Batch(b); err != nil {
+		return fmt.Errorf("index records: %w", err)
+	}
+	if total == 0 {
+		rep.report(0)
+	}
+	want := 1
+	if head < total {
+		want = 2
+	}
+	if err := waitMerged(ctx, path, want); err != nil {
+		return err
+	}
+	ix.Logger.Debug("search index written", "records", total, "took", time.Since(start).Round(time.Millisecond),
+		"head_filled", filled.Sub(start).Round(time.Millisecond), "tail_merge", tailMerge.Round(time.Millisecond))
+	return nil
+}
+
+const (
+	// splitBatches is the fewest batches of records a rebuild is made in
+	// two parts for; tailShare is the part of the records (one in
+	// tailShare) indexed while the others' segments merge.
+	splitBatches = 10
+	tailShare    = 7
+)
+
+// reporter counts the records in the index for progress.
+type reporter struct {
+	progress func(done, total int)
+	total    int
+	mu       sync.Mutex
+	done     int
+}
+
+func newReporter(progress func(done, total int), total int) *reporter {
+	return &reporter{progress: progress, total: total}
+}
+
+func (r *reporter) report(n int) {
+	if r.progress == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done += n
+	r.progress(r.done, r.total)
+}
+
 // buildConfig is the scorch configuration of a rebuild. Segments are not
 // merged while they are written: the tiers bleve would merge them into
 // are rewritten again and again as the build goes on (a third of the
-// build's CPU time at 10,000 customers), while forceMerge at the end
-// writes every document once.
+// build's CPU time at 10,000 customers), while build merges each record
+// once.
 func (ix *Index) buildConfig() map[string]any { return ix.scorchConfig(noMerges) }
 
-// fill indexes the records of snap into bi from several workers, each
-// building documents and writing them in batches of its own: bleve
+// fill indexes recs into bi from several workers (default GOMAXPROCS+1),
+// each building documents and writing them in batches of its own: bleve
 // analyses a batch on every core but writes its segment on one, so one
 // worker's segment is written while another's documents are built and
-// analysed. The commit goes with the last batch, once every other one is
-// in.
-func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapshot, progress func(done, total int)) error {
-	recs := slices.Collect(snap.Records())
-	total := len(recs)
-	workers := ix.opts.BuildWorkers
+// analysed.
+func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapshot, recs []*archive.Record, size, workers int, rep *reporter) error {
+	if workers <= 0 {
+		workers = ix.opts.BuildWorkers
+	}
 	if workers <= 0 {
 		// One more than the cores: a worker waits for its segment to be
 		// written and synced to disk before it goes on, and meanwhile the
 		// others keep the cores busy.
 		workers = runtime.GOMAXPROCS(0) + 1
 	}
-	size := ix.opts.BatchSize
-	if size <= 0 {
-		size = batchSize
-	}
+	total := len(recs)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		next     atomic.Int64 // the next batch to take
-		done     atomic.Int64 // records in the index
-		reportMu sync.Mutex
-		wg       sync.WaitGroup
+		next atomic.Int64 // the next batch to take
+		wg   sync.WaitGroup
 	)
-	report := func() {
-		if progress == nil {
-			return
-		}
-		reportMu.Lock()
-		defer reportMu.Unlock()
-		progress(int(done.Load()), total)
-	}
-	write := func(b *bleve.Batch) error {
-		n := b.Size()
-		if err := bi.Batch(b); err != nil {
-			return fmt.Errorf("index records: %w", err)
-		}
-		b.Reset()
-		done.Add(int64(n))
-		report()
-		return nil
-	}
 	for range workers {
 		wg.Go(func() {
 			b := bi.NewBatch()
@@ -381,10 +448,13 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapsho
 						return
 					}
 				}
-				if err := write(b); err != nil {
-					cancel(err)
+				n := b.Size()
+				if err := bi.Batch(b); err != nil {
+					cancel(fmt.Errorf("index records: %w", err))
 					return
 				}
+				b.Reset()
+				rep.report(n)
 			}
 		})
 	}
@@ -392,44 +462,56 @@ func (ix *Index) fill(ctx context.Context, bi bleve.Index, snap *archive.Snapsho
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	b := bi.NewBatch()
-	b.SetInternal(keyCommit, []byte(snap.Commit))
-	if err := bi.Batch(b); err != nil {
-		return fmt.Errorf("index records: %w", err)
-	}
-	if total == 0 {
-		report()
-	}
 	return nil
 }
 
-// forceMerge merges a freshly built index into one segment: a search
-// looks every term up in every segment of every field it names, so the
-// eleven segments a 10,000-customer build leaves cost that many lookups.
-func forceMerge(ctx context.Context, bi bleve.Index, path string) error {
+// mergeSegments merges the segments of bi holding fewer than below/2
+// records (every one, for 0) into one: a search looks every term up in
+// every segment of every field it names, so the segments a build leaves
+// cost that many lookups.
+func mergeSegments(ctx context.Context, bi bleve.Index, below int) error {
 	adv, err := bi.Advanced()
 	if err != nil {
 		return fmt.Errorf("merge the index: %w", err)
 	}
-	if s, ok := adv.(*scorch.Scorch); ok {
-		// bleve's single-segment plan merges ten segments per task, so
-		// eleven take two passes that rewrite the largest twice.
-		mo := mergeplan.SingleSegmentMergePlanOptions
-		mo.SegmentsPerMergeTask = 1 << 10
-		if err := s.ForceMerge(ctx, &mo); err != nil {
-			return fmt.Errorf("merge the index: %w", err)
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	// bleve's single-segment plan merges ten segments per task, so
+	// eleven take two passes that rewrite the largest twice.
+	mo := mergeplan.SingleSegmentMergePlanOptions
+	mo.SegmentsPerMergeTask = 1 << 10
+	if below > 0 {
+		mo.MaxSegmentSize = int64(below)
+	}
+	if err := s.ForceMerge(ctx, &mo); err != nil {
+		return fmt.Errorf("merge the index: %w", err)
+	}
+	return ctx.Err()
+}
+
+// forceMerge merges every segment of bi into one and waits for the
+// files of the merged ones to go.
+func forceMerge(ctx context.Context, bi bleve.Index, path string) error {
+	if err := mergeSegments(ctx, bi, 0); err != nil {
+		return err
+	}
+	return waitMerged(ctx, path, 1)
+}
+
+// waitMerged waits until the index at path has at most n segment files.
+// bleve deletes merged segments' files in the background once the merged
+// one is recorded (a few seconds at most), and a process that exits right
+// after a rebuild (dangan index --rebuild) would leave twice the index on
+// disk.
+func waitMerged(ctx context.Context, path string, n int) error {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; {
+		zaps, _ := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+		if len(zaps) <= n {
+			break
 		}
-		// bleve deletes the merged segments' files in the background once
-		// the merged one is recorded: wait for that (a few seconds at
-		// most), or a process that exits right after a rebuild (dangan
-		// index --rebuild) leaves twice the index on disk.
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; {
-			zaps, _ := filepath.Glob(filepath.Join(path, "store", "*.zap"))
-			if len(zaps) <= 1 {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return ctx.Err()
 }

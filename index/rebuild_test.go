@@ -67,6 +67,15 @@ func TestRebuildWorkers(t *testing.T) {
 			if many.Commit() != "c1" {
 				t.Errorf("%s, %+v: commit %q after the rebuild, want c1", a.name, o, many.Commit())
 			}
+			// Ten batches or more are built in two parts, each merged
+			// into a segment of its own; fewer into one segment.
+			wantSegs := 1
+			if snap.Len() >= 10*o.BatchSize {
+				wantSegs = 2
+			}
+			if n, deleted, err := many.Segments(); err != nil || n != wantSegs || deleted != 0 {
+				t.Errorf("%s, %+v: %d segments (%d deleted records, %v) after the rebuild of %d records, want %d", a.name, o, n, deleted, err, snap.Len(), wantSegs)
+			}
 			for _, f := range []index.Filter{{AllRestricted: true}, technician, marketing} {
 				found := 0
 				for _, q := range a.queries {
