@@ -167,21 +167,12 @@ func TestDateQueries(t *testing.T) {
 					}
 				}
 			}
-			var got []string
-			var total uint64
-			for {
-				res, err := ix.Search(ctx, Request{Query: q, From: len(got), Size: 100})
-				if err != nil {
-					t.Fatal(err)
-				}
-				total = res.Total
-				for _, h := range res.Hits {
-					got = append(got, h.Path)
-				}
-				if len(res.Hits) == 0 || len(got) >= int(total) {
-					break
-				}
+			got := allHits(t, ix, q, Filter{})
+			res, err := ix.Search(ctx, Request{Query: q})
+			if err != nil {
+				t.Fatal(err)
 			}
+			total := res.Total
 			slices.Sort(want)
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
