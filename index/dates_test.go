@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -104,24 +105,7 @@ func TestDateQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := archive.Load("c1", func(yield func(archive.File, error) bool) {
-		for p, d := range files {
-			if !yield(archive.File{Path: p, Data: d}, nil) {
-				return
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Rebuild(ctx, snap, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix, snap := indexFiles(t, files)
 	// The dates of each record's document, by field.
 	dates := map[string]map[string][]archive.Date{}
 	for r := range snap.Records() {
@@ -221,4 +205,30 @@ func TestDateAnalyzer(t *testing.T) {
 			t.Errorf("%q gave terms %v", s, ts)
 		}
 	}
+}
+
+// indexFiles builds an index of files in one rebuild, with the snapshot
+// it is at.
+func indexFiles(t *testing.T, files map[string][]byte) (*Index, *archive.Snapshot) {
+	t.Helper()
+	paths := slices.Sorted(maps.Keys(files))
+	snap, err := archive.Load("c", func(yield func(archive.File, error) bool) {
+		for _, p := range paths {
+			if !yield(archive.File{Path: p, Version: p, Data: files[p]}, nil) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Rebuild(context.Background(), snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix, snap
 }

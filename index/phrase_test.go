@@ -1,8 +1,8 @@
 package index
 
 import (
-	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/dangan-archive/dangan/archive"
 	"github.com/dangan-archive/dangan/archive/demo"
 )
 
@@ -22,34 +21,12 @@ func TestPhraseQueryEqualsBleve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var paths []string
-	for p := range files {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	snap, err := archive.Load("c", func(yield func(archive.File, error) bool) {
-		for _, p := range paths {
-			if !yield(archive.File{Path: p, Version: p, Data: files[p]}, nil) {
-				return
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Rebuild(context.Background(), snap, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix, _ := indexFiles(t, files)
 	// Phrases: runs of 2 to 4 words of the records' text, plus a few
 	// that occur nowhere in this order.
 	var phrases [][]string
 	seen := map[string]bool{}
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if !strings.HasSuffix(p, ".md") || len(phrases) > 300 {
 			continue
 		}
