@@ -196,27 +196,11 @@ func segmentedDemoSnap(t *testing.T) (*Index, *archive.Snapshot) {
 		all = append(all, archive.File{Path: p, Data: d})
 	}
 	slices.SortFunc(all, func(a, b archive.File) int { return strings.Compare(a.Path, b.Path) })
-	seq := func(fs []archive.File) func(func(archive.File, error) bool) {
-		return func(yield func(archive.File, error) bool) {
-			for _, f := range fs {
-				if !yield(f, nil) {
-					return
-				}
-			}
-		}
+	half := map[string][]byte{}
+	for _, f := range all[:len(all)/2] {
+		half[f.Path] = f.Data
 	}
-	snap, err := archive.Load("half", seq(all[:len(all)/2]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Rebuild(ctx, snap, nil); err != nil {
-		t.Fatal(err)
-	}
+	ix, snap := indexFiles(t, half)
 	for i := len(all) / 2; i < len(all); i += 97 {
 		chunk := all[i:min(i+97, len(all))]
 		var paths []string
